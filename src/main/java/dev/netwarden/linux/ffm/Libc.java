@@ -1,0 +1,226 @@
+package dev.netwarden.linux.ffm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Downcalls into glibc, each capturing errno. Methods return the raw result (negative on failure)
+ * and leave the errno in the caller's {@link CallState}, so hot loops (one readlinkat per fd of every
+ * process) neither allocate nor throw; the {@code ...OrThrow} variants are for setup paths.
+ *
+ * <p>Why a per-thread {@code CallState} and not one shared buffer: the kernel writes errno per
+ * thread, and the daemon reads /proc and netlink from several threads at once.
+ */
+public final class Libc {
+    public static final int AF_UNIX = 1;
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+    public static final int AF_NETLINK = 16;
+    public static final int AF_PACKET = 17;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_RAW = 3;
+    public static final int SOCK_CLOEXEC = 0x80000;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUFFORCE = 33;
+    public static final int SO_RCVTIMEO = 20;
+    public static final int SOL_NETLINK = 270;
+    public static final int NETLINK_EXT_ACK = 11;
+    public static final int NETLINK_GET_STRICT_CHK = 12;
+    public static final int NETLINK_NO_ENOBUFS = 5;
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_TRUNC = 0x20;
+    public static final int O_RDONLY = 0;
+    public static final int O_DIRECTORY = 0x10000;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int AT_FDCWD = -100;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LOOKUP = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SENDTO = downcall("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECV = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle OPENAT = downcall("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle GETDENTS64 = downcall("getdents64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle READLINKAT = downcall("readlinkat", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle READ = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle GETUID = LINKER.downcallHandle(LOOKUP.find("geteuid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
+
+    private Libc() {
+    }
+
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
+        MemorySegment symbol = LOOKUP.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return LINKER.downcallHandle(symbol, descriptor, CAPTURE_ERRNO);
+    }
+
+    /** Where a downcall leaves its errno. One per thread; never shared between threads. */
+    public static final class CallState {
+        private final MemorySegment segment;
+
+        public CallState(Arena arena) {
+            this.segment = arena.allocate(CAPTURE_LAYOUT);
+        }
+
+        /** The errno of the last failed call made with this state. */
+        public int errno() {
+            return (int) ERRNO.get(segment, 0L);
+        }
+    }
+
+    private static final ThreadLocal<CallState> STATE = ThreadLocal.withInitial(() -> new CallState(Arena.ofAuto()));
+
+    /** This thread's call state, for callers that do not keep their own. */
+    public static CallState state() {
+        return STATE.get();
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("native call failed", t);
+    }
+
+    public static int socket(CallState st, int domain, int type, int protocol) {
+        try {
+            return (int) SOCKET.invokeExact(st.segment, domain, type, protocol);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int bind(CallState st, int fd, MemorySegment addr, int len) {
+        try {
+            return (int) BIND.invokeExact(st.segment, fd, addr, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long sendto(CallState st, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
+        try {
+            return (long) SENDTO.invokeExact(st.segment, fd, buf, len, flags, addr, addrLen);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long recv(CallState st, int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) RECV.invokeExact(st.segment, fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int close(CallState st, int fd) {
+        try {
+            return (int) CLOSE.invokeExact(st.segment, fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int setsockopt(CallState st, int fd, int level, int name, MemorySegment value, int len) {
+        try {
+            return (int) SETSOCKOPT.invokeExact(st.segment, fd, level, name, value, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** setsockopt with an int value. */
+    public static int setsockoptInt(CallState st, int fd, int level, int name, int value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocateFrom(JAVA_INT, value);
+            return setsockopt(st, fd, level, name, v, 4);
+        }
+    }
+
+    public static int getsockname(CallState st, int fd, MemorySegment addr, MemorySegment lenPtr) {
+        try {
+            return (int) GETSOCKNAME.invokeExact(st.segment, fd, addr, lenPtr);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** openat(2); {@code path} must be a NUL-terminated C string. */
+    public static int openat(CallState st, int dirFd, MemorySegment path, int flags) {
+        try {
+            return (int) OPENAT.invokeExact(st.segment, dirFd, path, flags, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long getdents64(CallState st, int fd, MemorySegment buf, long len) {
+        try {
+            return (long) GETDENTS64.invokeExact(st.segment, fd, buf, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** readlinkat(2); {@code path} must be a NUL-terminated C string. Returns bytes written (no NUL). */
+    public static long readlinkat(CallState st, int dirFd, MemorySegment path, MemorySegment buf, long len) {
+        try {
+            return (long) READLINKAT.invokeExact(st.segment, dirFd, path, buf, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long read(CallState st, int fd, MemorySegment buf, long len) {
+        try {
+            return (long) READ.invokeExact(st.segment, fd, buf, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The effective uid of this process. */
+    public static int geteuid() {
+        try {
+            return (int) GETUID.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Throws {@link ErrnoException} when {@code result} is negative. */
+    public static long check(CallState st, String call, long result) throws ErrnoException {
+        if (result < 0) {
+            throw new ErrnoException(call, st.errno());
+        }
+        return result;
+    }
+
+}

@@ -1,0 +1,57 @@
+package dev.netwarden.socket;
+
+import java.util.Objects;
+
+/**
+ * One socket as the kernel's sock_diag reports it.
+ *
+ * <p>IP sockets carry {@code local}/{@code remote} endpoints; UNIX sockets carry {@code unixPath}
+ * (may be empty for unnamed ones; abstract names start with '@') and {@code unixPeerInode} instead,
+ * with null endpoints. Fields the kernel did not report are null (objects) or 0.
+ *
+ * @param family        AF_INET (2), AF_INET6 (10) or AF_UNIX (1)
+ * @param recvQ         bytes (TCP) or datagrams' bytes waiting to be read; for LISTEN, the accept queue
+ * @param sendQ         bytes not yet acknowledged; for LISTEN, the accept backlog
+ * @param uid           the socket's owner uid (the creator's), -1 when unknown (UNIX sockets)
+ * @param inode         the socket inode, the key that ties it to the fds of processes
+ * @param cookie        the kernel's unique socket cookie (0 for UNIX sockets)
+ * @param interfaceIndex bound interface, 0 when none
+ * @param tcpInfo       TCP internals when asked for (-i), else null
+ * @param congestion    congestion control algorithm when asked for, else null
+ */
+public record SocketEntry(
+        Netid netid,
+        int family,
+        SocketState state,
+        InetEndpoint local,
+        InetEndpoint remote,
+        String unixPath,
+        long unixPeerInode,
+        long recvQ,
+        long sendQ,
+        int uid,
+        long inode,
+        long cookie,
+        int interfaceIndex,
+        TcpInfo tcpInfo,
+        String congestion) {
+
+    public static final int AF_UNIX = 1;
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+
+    public SocketEntry {
+        Objects.requireNonNull(netid, "netid is null");
+        Objects.requireNonNull(state, "state is null");
+        if (netid.isUnix() != (family == AF_UNIX)) {
+            throw new IllegalArgumentException("netid " + netid + " does not fit family " + family);
+        }
+        if (!netid.isUnix() && (local == null || remote == null)) {
+            throw new IllegalArgumentException("an IP socket needs both endpoints");
+        }
+    }
+
+    public boolean isIpv6() {
+        return family == AF_INET6;
+    }
+}

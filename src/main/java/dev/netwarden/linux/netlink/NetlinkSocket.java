@@ -46,6 +46,7 @@ public final class NetlinkSocket implements AutoCloseable {
     private int fd;
     private int nextSeq;
     private boolean broken;
+    private String lastExtAck;
 
     private NetlinkSocket(int protocol, Arena arena, Libc.CallState callState, int fd, long timeoutMillis) throws IOException {
         this.protocol = protocol;
@@ -169,13 +170,27 @@ public final class NetlinkSocket implements AutoCloseable {
      * a non-zero errno throws {@link NetlinkException}.
      */
     public synchronized void request(MemorySegment request, NetlinkMessageHandler handler) throws IOException {
-        boolean ack = (Short.toUnsignedInt(request.get(U16, NetlinkHeader.OFFSET_FLAGS)) & NetlinkHeader.NLM_F_ACK) != 0;
-        int seq = send(request);
-        receive(seq, handler, false, ack);
+        int errno = requestForErrno(request, handler);
+        if (errno != 0) {
+            throw new NetlinkException("netlink request", errno, lastExtAck);
+        }
     }
 
-    private void receive(int seq, NetlinkMessageHandler handler, boolean dump, boolean waitForAck) throws IOException {
+    /**
+     * As {@link #request}, but a kernel error comes back as its errno (0 = success) instead of an
+     * exception: for per-packet callers to whom "not found" (ENOENT) is an ordinary answer and an
+     * exception per miss would cost more than the system calls. Transport failures still throw.
+     */
+    public synchronized int requestForErrno(MemorySegment request, NetlinkMessageHandler handler) throws IOException {
+        boolean ack = (Short.toUnsignedInt(request.get(U16, NetlinkHeader.OFFSET_FLAGS)) & NetlinkHeader.NLM_F_ACK) != 0;
+        int seq = send(request);
+        return receive(seq, handler, false, ack);
+    }
+
+    /** Returns 0, or for a single request the kernel's errno; dumps throw on errors. */
+    private int receive(int seq, NetlinkMessageHandler handler, boolean dump, boolean waitForAck) throws IOException {
         boolean finished = false;
+        lastExtAck = null;
         try {
             while (true) {
                 long n = receiveDatagram();
@@ -187,12 +202,12 @@ public final class NetlinkSocket implements AutoCloseable {
                     int type = cursor.type();
                     if (type == NetlinkHeader.NLMSG_ERROR) {
                         NetlinkErrorReply err = NetlinkErrorReply.parse(cursor);
-                        if (err.errno() != 0) {
-                            finished = true; // the kernel ends a request with its error
-                            throw new NetlinkException(dump ? "netlink dump" : "netlink request", err.errno(), err.extAckMessage());
+                        finished = true; // an error or ACK ends the request
+                        if (err.errno() != 0 && dump) {
+                            throw new NetlinkException("netlink dump", err.errno(), err.extAckMessage());
                         }
-                        finished = true;
-                        return;
+                        lastExtAck = err.extAckMessage();
+                        return err.errno();
                     }
                     if (type == NetlinkHeader.NLMSG_DONE && dump) {
                         finished = true;
@@ -200,7 +215,7 @@ public final class NetlinkSocket implements AutoCloseable {
                         if (err != null) {
                             throw new NetlinkException("netlink dump", err.errno(), err.extAckMessage());
                         }
-                        return;
+                        return 0;
                     }
                     if (type == NetlinkHeader.NLMSG_OVERRUN) {
                         throw new NetlinkOverrunException("netlink " + (dump ? "dump" : "request"));
@@ -211,7 +226,7 @@ public final class NetlinkSocket implements AutoCloseable {
                     handler.onMessage(cursor);
                     if (!dump && !waitForAck) {
                         finished = true;
-                        return;
+                        return 0;
                     }
                 }
             }

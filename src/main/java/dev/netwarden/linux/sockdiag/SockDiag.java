@@ -159,13 +159,12 @@ public final class SockDiag implements AutoCloseable {
         InetDiagRequest.writeExact(requestBuffer, 0, protocol, local, remote);
         lookupHandler.netid = netid;
         lookupHandler.result = null;
-        try {
-            socket().request(requestBuffer, lookupHandler);
-        } catch (NetlinkException e) {
-            if (e.errno() == Errno.ENOENT) {
-                return Optional.empty();
-            }
-            throw e;
+        int errno = socket().requestForErrno(requestBuffer, lookupHandler);
+        if (errno == Errno.ENOENT) {
+            return Optional.empty();
+        }
+        if (errno != 0) {
+            throw new NetlinkException("sock_diag lookup " + netid + " " + local + " -> " + remote, errno, null);
         }
         SocketEntry found = lookupHandler.result;
         lookupHandler.result = null;

@@ -16,6 +16,7 @@ import java.util.Optional;
  *   dump                                  all kinds, every state
  *   lookup tcp|udp LADDR LPORT RADDR RPORT
  *   bench N                               N timed dumps of all TCP sockets (no tcp_info)
+ *   benchlookup N LADDR LPORT RADDR RPORT  N timed exact TCP lookups
  * </pre>
  */
 public final class SockDiagProbe {
@@ -38,6 +39,9 @@ public final class SockDiagProbe {
                     System.out.println(found.map(e -> "found\t" + line(e)).orElse("empty"));
                 }
                 case "bench" -> bench(diag, Integer.parseInt(args[1]));
+                case "benchlookup" -> benchLookup(diag, Integer.parseInt(args[1]),
+                        new InetEndpoint(InetAddress.getByName(args[2]), Integer.parseInt(args[3])),
+                        new InetEndpoint(InetAddress.getByName(args[4]), Integer.parseInt(args[5])));
                 default -> throw new IllegalArgumentException("unknown command " + args[0]);
             }
         }
@@ -59,6 +63,19 @@ public final class SockDiagProbe {
         long t0 = System.nanoTime();
         List<SocketEntry> list = diag.dump(query);
         System.out.printf("list: %d sockets in %.1f ms%n", list.size(), (System.nanoTime() - t0) / 1e6);
+    }
+
+    private static void benchLookup(SockDiag diag, int n, InetEndpoint local, InetEndpoint remote) throws Exception {
+        for (int round = 0; round < 3; round++) {
+            long t0 = System.nanoTime();
+            int found = 0;
+            for (int i = 0; i < n; i++) {
+                if (diag.lookup(Netid.TCP, local, remote).isPresent()) {
+                    found++;
+                }
+            }
+            System.out.printf("lookup: %d calls, %d found, %.2f us/call%n", n, found, (System.nanoTime() - t0) / 1e3 / n);
+        }
     }
 
     /** netid family state laddr lport raddr rport recvQ sendQ uid inode cookie ifindex path peer tcpinfo? cong */

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
+import static dev.netwarden.linux.netlink.NetlinkLayouts.U32;
 import static dev.netwarden.linux.netlink.NetlinkLayouts.U64;
 import static dev.netwarden.linux.netlink.NetlinkLayouts.U8;
 
@@ -31,7 +32,7 @@ final class InetAddressCache {
             h = seg.get(U64, offset);
             l = seg.get(U64, offset + 8);
         } else {
-            h = Integer.toUnsignedLong(seg.get(dev.netwarden.linux.netlink.NetlinkLayouts.U32, offset));
+            h = Integer.toUnsignedLong(seg.get(U32, offset));
             l = 0;
         }
         long mix = (h * 0x9E3779B97F4A7C15L) ^ (l * 0xC2B2AE3D27D4EB4FL);

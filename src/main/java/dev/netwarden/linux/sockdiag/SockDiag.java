@@ -1,0 +1,225 @@
+package dev.netwarden.linux.sockdiag;
+
+import dev.netwarden.linux.ffm.Errno;
+import dev.netwarden.linux.netlink.NetlinkException;
+import dev.netwarden.linux.netlink.NetlinkHeader;
+import dev.netwarden.linux.netlink.NetlinkMessageCursor;
+import dev.netwarden.linux.netlink.NetlinkMessageHandler;
+import dev.netwarden.linux.netlink.NetlinkOverrunException;
+import dev.netwarden.linux.netlink.NetlinkSocket;
+import dev.netwarden.socket.InetEndpoint;
+import dev.netwarden.socket.Netid;
+import dev.netwarden.socket.SocketEntry;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The sockets of the caller's network namespace, from the kernel's sock_diag netlink interface.
+ *
+ * <p>{@link #dump(SockDiagQuery, Consumer)} streams: each socket is parsed straight out of the
+ * netlink receive buffer and handed to the sink, so 100k sockets never sit in memory at once.
+ * {@link #lookup} asks for one TCP/UDP socket by its addresses (the kernel does a hash lookup, not a
+ * walk), reusing a request buffer so a per-packet caller pays one send + one recv.
+ *
+ * <p>Failures: an ENOBUFS overrun is retried once on a fresh socket (see the dump methods for what the
+ * sink sees then); RAW dumps quietly yield nothing when the kernel has no raw_diag (ENOENT). All
+ * methods are synchronized; one instance serves one thread at a time.
+ */
+public final class SockDiag implements AutoCloseable {
+    private final MemorySegment requestBuffer = MemorySegment.ofArray(new byte[InetDiagRequest.LENGTH]);
+    private final InetDiagParser lookupParser = new InetDiagParser();
+    private final LookupHandler lookupHandler = new LookupHandler();
+    private NetlinkSocket socket;
+
+    private SockDiag(NetlinkSocket socket) {
+        this.socket = socket;
+    }
+
+    /** Opens a NETLINK_SOCK_DIAG socket in the caller's current network namespace. */
+    public static SockDiag open() throws IOException {
+        return new SockDiag(NetlinkSocket.open(NetlinkHeader.NETLINK_SOCK_DIAG));
+    }
+
+    private NetlinkSocket socket() throws IOException {
+        if (socket == null) {
+            throw new IllegalStateException("SockDiag is closed");
+        }
+        if (socket.isBroken()) {
+            socket.close();
+            socket = null;
+            socket = NetlinkSocket.open(NetlinkHeader.NETLINK_SOCK_DIAG);
+        }
+        return socket;
+    }
+
+    /**
+     * Streams every socket matching {@code query} to {@code sink}, kind by kind (TCP, UDP, RAW, then
+     * UNIX; IPv4 before IPv6). If the kernel drops replies (ENOBUFS) before this request delivered
+     * anything, it is retried once; after rows were delivered, the {@link NetlinkOverrunException} is
+     * thrown instead, since retrying would hand the sink duplicates.
+     */
+    public synchronized void dump(SockDiagQuery query, Consumer<SocketEntry> sink) throws IOException {
+        Objects.requireNonNull(query, "query is null");
+        Objects.requireNonNull(sink, "sink is null");
+        runDump(query, new CountingSink(sink), false);
+    }
+
+    /** Collects every socket matching {@code query}; an ENOBUFS overrun is retried once from scratch. */
+    public synchronized List<SocketEntry> dump(SockDiagQuery query) throws IOException {
+        Objects.requireNonNull(query, "query is null");
+        List<SocketEntry> out = new ArrayList<>();
+        runDump(query, new CountingSink(out), true);
+        return out;
+    }
+
+    private void runDump(SockDiagQuery query, CountingSink sink, boolean collecting) throws IOException {
+        int states = query.stateMask();
+        if (query.includes(Netid.TCP)) {
+            int ext = query.tcpInfo() ? InetDiagRequest.EXT_INFO | InetDiagRequest.EXT_CONG : 0;
+            dumpInet(query, Netid.TCP, InetDiagRequest.IPPROTO_TCP, ext, states, sink, collecting);
+        }
+        if (query.includes(Netid.UDP)) {
+            dumpInet(query, Netid.UDP, InetDiagRequest.IPPROTO_UDP, 0, states, sink, collecting);
+        }
+        if (query.includes(Netid.RAW)) {
+            try {
+                dumpInet(query, Netid.RAW, InetDiagRequest.IPPROTO_RAW, 0, states, sink, collecting);
+            } catch (NetlinkException e) {
+                if (e.errno() != Errno.ENOENT) {
+                    throw e;
+                }
+            }
+        }
+        if (query.includes(Netid.UNIX_STREAM) || query.includes(Netid.UNIX_DGRAM) || query.includes(Netid.UNIX_SEQPACKET)) {
+            MemorySegment request = UnixDiagRequest.dump(states, UnixDiagRequest.DEFAULT_SHOW);
+            NetlinkMessageHandler handler = message -> {
+                if (message.type() != InetDiagRequest.SOCK_DIAG_BY_FAMILY) {
+                    return;
+                }
+                SocketEntry entry = UnixDiagParser.parse(message.segment(), message.payloadOffset(), message.payloadLength());
+                if (query.includes(entry.netid())) {
+                    sink.accept(entry);
+                }
+            };
+            dumpWithRetry(request, handler, sink, collecting);
+        }
+    }
+
+    private void dumpInet(SockDiagQuery query, Netid netid, int protocol, int ext, int states,
+                          CountingSink sink, boolean collecting) throws IOException {
+        InetDiagParser parser = new InetDiagParser();
+        NetlinkMessageHandler handler = message -> {
+            if (message.type() == InetDiagRequest.SOCK_DIAG_BY_FAMILY) {
+                sink.accept(parser.parse(message.segment(), message.payloadOffset(), message.payloadLength(), netid));
+            }
+        };
+        if (query.ipv4()) {
+            dumpWithRetry(InetDiagRequest.dump(InetDiagParser.AF_INET, protocol, ext, states), handler, sink, collecting);
+        }
+        if (query.ipv6()) {
+            dumpWithRetry(InetDiagRequest.dump(InetDiagParser.AF_INET6, protocol, ext, states), handler, sink, collecting);
+        }
+    }
+
+    private void dumpWithRetry(MemorySegment request, NetlinkMessageHandler handler, CountingSink sink,
+                               boolean collecting) throws IOException {
+        long before = sink.count;
+        int listMark = collecting ? sink.mark() : 0;
+        try {
+            socket().dump(request, handler);
+        } catch (NetlinkOverrunException e) {
+            if (!collecting && sink.count != before) {
+                throw e;
+            }
+            if (collecting) {
+                sink.rewind(listMark);
+            }
+            socket().dump(request, handler);
+        }
+    }
+
+    /**
+     * The socket with exactly these addresses, if the kernel has one. {@code netid} must be TCP or
+     * UDP. For a listening or unconnected socket, {@code remote} is the wildcard address with port 0;
+     * a TCP lookup with a real remote also finds the listener when no connection matches, as the
+     * kernel's own lookup does. An IPv4 pair is looked up in AF_INET, anything else in AF_INET6.
+     */
+    public synchronized Optional<SocketEntry> lookup(Netid netid, InetEndpoint local, InetEndpoint remote) throws IOException {
+        int protocol = switch (Objects.requireNonNull(netid, "netid is null")) {
+            case TCP -> InetDiagRequest.IPPROTO_TCP;
+            case UDP -> InetDiagRequest.IPPROTO_UDP;
+            default -> throw new IllegalArgumentException("lookup supports TCP and UDP, not " + netid);
+        };
+        InetDiagRequest.writeExact(requestBuffer, 0, protocol, local, remote);
+        lookupHandler.netid = netid;
+        lookupHandler.result = null;
+        int errno = socket().requestForErrno(requestBuffer, lookupHandler);
+        if (errno == Errno.ENOENT) {
+            return Optional.empty();
+        }
+        if (errno != 0) {
+            throw new NetlinkException("sock_diag lookup " + netid + " " + local + " -> " + remote, errno, null);
+        }
+        SocketEntry found = lookupHandler.result;
+        lookupHandler.result = null;
+        return Optional.ofNullable(found);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (socket != null) {
+            socket.close();
+            socket = null;
+        }
+    }
+
+    private final class LookupHandler implements NetlinkMessageHandler {
+        Netid netid;
+        SocketEntry result;
+
+        @Override
+        public void onMessage(NetlinkMessageCursor message) {
+            if (message.type() == InetDiagRequest.SOCK_DIAG_BY_FAMILY) {
+                result = lookupParser.parse(message.segment(), message.payloadOffset(), message.payloadLength(), netid);
+            }
+        }
+    }
+
+    /** Counts what reached the sink, so a retry knows whether the caller already saw rows. */
+    private static final class CountingSink {
+        private final Consumer<SocketEntry> delegate;
+        private final List<SocketEntry> list;
+        long count;
+
+        CountingSink(Consumer<SocketEntry> delegate) {
+            this.delegate = delegate;
+            this.list = null;
+        }
+
+        CountingSink(List<SocketEntry> list) {
+            this.delegate = list::add;
+            this.list = list;
+        }
+
+        void accept(SocketEntry e) {
+            count++;
+            delegate.accept(e);
+        }
+
+        int mark() {
+            return list == null ? 0 : list.size();
+        }
+
+        void rewind(int mark) {
+            if (list != null) {
+                list.subList(mark, list.size()).clear();
+            }
+        }
+    }
+}

@@ -24,8 +24,10 @@ import java.util.function.LongPredicate;
  * which reads every fd of every process.
  *
  * <p>Costs: {@link #refresh()} lists /proc and rescans every process (one openat + getdents64 per
- * process, one readlinkat per fd: ~0.3 µs per fd here); it is split over {@code parallelism} threads
- * handing out pids from a shared counter. {@link #refreshPid} is one process's fds;
+ * process, one readlinkat per fd: ~1.5–3 µs per fd on this 2-core VM, over 90% of it kernel time in
+ * procfs, so Java-side work is not the bottleneck); it is split over {@code parallelism} threads
+ * handing out pids from a shared counter, which nearly halves the wall time on 2 cores (500 processes ×
+ * 1000 fds: 1.5 s → 0.7 s; 100k socket fds: 0.30 s → 0.15 s). {@link #refreshPid} is one process's fds;
  * {@link #removePid} is O(1).
  *
  * <p>Robust by construction: a process that exits mid-scan is skipped; one whose fd directory cannot be

@@ -1,0 +1,176 @@
+package dev.netwarden.linux.proc;
+
+import dev.netwarden.process.ProcessInfo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@link ProcessInfo} by pid, read from /proc on first request and cached.
+ *
+ * <p>What "exists" means: a process exists while {@code /proc/PID/stat} can be read. A process
+ * that has exited gives {@link Optional#empty()} and is not cached (the pid may come back).
+ * Everything else is best effort: as a non-root user the exe link of another user's process is
+ * EACCES, and a kernel thread has no exe at all; such fields are null and the rest is still returned.
+ * Unparseable files are treated the same way.
+ *
+ * <p>The uid is the <em>effective</em> uid from the status file's Uid line: ps's USER column, and the
+ * uid the kernel stamps on sockets the process creates. See {@link ProcStatusParser} for why not the
+ * owner of /proc/PID.
+ *
+ * <p>Pid reuse: the cache cannot see a pid die and be reused; the owner of a table calls
+ * {@link #forget(int)} on exit events (proc connector) or {@link #forgetExited()} periodically. The
+ * files of one process are read one after another, not atomically: a process that exits halfway
+ * yields a record whose later fields are null. {@link ProcessInfo#startTicks()} with the pid
+ * identifies the process for callers that need certainty.
+ *
+ * <p>Thread-safe: the cache is a concurrent map; two threads asking for the same new pid may both
+ * read it, and one result wins.
+ */
+public final class ProcessTable {
+    private final Path procRoot;
+    private final UserNames users;
+    private final ConcurrentHashMap<Integer, ProcessInfo> cache = new ConcurrentHashMap<>();
+
+    /** The machine's /proc, users from /etc/passwd. */
+    public ProcessTable() {
+        this(Path.of("/proc"), UserNames.read(Path.of("/etc/passwd")));
+    }
+
+    public ProcessTable(Path procRoot, UserNames users) {
+        this.procRoot = Objects.requireNonNull(procRoot, "procRoot is null");
+        this.users = Objects.requireNonNull(users, "users is null");
+    }
+
+    /** The process with this pid, from the cache or read now; empty when it does not exist (any more). */
+    public Optional<ProcessInfo> lookup(int pid) {
+        ProcessInfo cached = cache.get(pid);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        ProcessInfo read = read(pid);
+        if (read == null) {
+            return Optional.empty();
+        }
+        ProcessInfo raced = cache.putIfAbsent(pid, read);
+        return Optional.of(raced != null ? raced : read);
+    }
+
+    /** Drops the cached record of {@code pid} (it exited, or its pid may have been reused). */
+    public void forget(int pid) {
+        cache.remove(pid);
+    }
+
+    /** Drops cached records of every pid that is no longer in /proc. Costs one listing of /proc. */
+    public void forgetExited() {
+        int[] live = listPids();
+        cache.keySet().removeIf(pid -> Arrays.binarySearch(live, pid) < 0);
+    }
+
+    /** How many processes are cached. */
+    public int cachedCount() {
+        return cache.size();
+    }
+
+    /** The pids in /proc now (its numeric entries), ascending. */
+    public int[] listPids() {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(procRoot)) {
+            int[] pids = new int[256];
+            int n = 0;
+            for (Path entry : entries) {
+                int pid = parsePid(entry.getFileName().toString());
+                if (pid > 0) {
+                    if (n == pids.length) {
+                        pids = Arrays.copyOf(pids, n * 2);
+                    }
+                    pids[n++] = pid;
+                }
+            }
+            int[] result = Arrays.copyOf(pids, n);
+            Arrays.sort(result);
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + procRoot, e);
+        }
+    }
+
+    /** Reads a process now, bypassing the cache; null when it does not exist. */
+    ProcessInfo read(int pid) {
+        Path dir = procRoot.resolve(Integer.toString(pid));
+        ProcStat stat;
+        try {
+            stat = ProcStatParser.parse(Files.readAllBytes(dir.resolve("stat")));
+        } catch (IOException | MalformedProcFileException e) {
+            return null;
+        }
+        int uid = -1;
+        String user = null;
+        byte[] status = readOrNull(dir.resolve("status"));
+        if (status != null) {
+            try {
+                uid = ProcStatusParser.parseUids(status).effective();
+                user = users.nameOf(uid);
+            } catch (MalformedProcFileException ignored) {
+                // uid stays unknown
+            }
+        }
+        String exe = null;
+        boolean exeDeleted = false;
+        try {
+            ExeLink link = ExeLink.parse(Files.readSymbolicLink(dir.resolve("exe")).toString());
+            exe = link.path();
+            exeDeleted = link.deleted();
+        } catch (IOException | MalformedProcFileException ignored) {
+            // kernel thread (ENOENT) or another user's process (EACCES): no exe
+        }
+        byte[] cmdlineBytes = readOrNull(dir.resolve("cmdline"));
+        List<String> cmdline = cmdlineBytes == null ? List.of() : CmdlineParser.parse(cmdlineBytes);
+        String cgroup = null;
+        String containerId = null;
+        byte[] cgroupBytes = readOrNull(dir.resolve("cgroup"));
+        if (cgroupBytes != null) {
+            try {
+                CgroupMembership membership = CgroupParser.parse(cgroupBytes);
+                cgroup = membership.path();
+                containerId = membership.containerId();
+            } catch (MalformedProcFileException ignored) {
+                // no cgroup shown
+            }
+        }
+        return new ProcessInfo(pid, stat.ppid(), uid, user, stat.comm(), exe, exeDeleted, cmdline,
+                stat.startTicks(), cgroup, containerId);
+    }
+
+    private static byte[] readOrNull(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            return null; // exited (ENOENT, ESRCH) or not ours to read (EACCES): the field stays null
+        }
+    }
+
+    /** The pid named by a /proc entry, or -1 when the name is not a positive decimal int. */
+    static int parsePid(String name) {
+        int n = name.length();
+        if (n == 0 || n > 10) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v > 0 && v <= Integer.MAX_VALUE ? (int) v : -1;
+    }
+}

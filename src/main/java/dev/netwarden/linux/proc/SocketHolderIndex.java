@@ -1,0 +1,238 @@
+package dev.netwarden.linux.proc;
+
+import dev.netwarden.linux.ffm.Errno;
+import dev.netwarden.process.SocketHolder;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongPredicate;
+
+/**
+ * Which processes hold which socket: the fd → socket inode links of every process in /proc, kept per
+ * pid so a daemon can follow process events instead of rescanning the machine.
+ *
+ * <p>Why per pid and a separate {@link SocketHolderSnapshot}: a process starting or exiting changes
+ * only its own fds, so {@link #refreshPid}/{@link #removePid} cost one process; lookups go through an
+ * immutable snapshot, rebuilt on demand after a change in O(socket fds) — much cheaper than a scan,
+ * which reads every fd of every process.
+ *
+ * <p>Costs: {@link #refresh()} lists /proc and rescans every process (one openat + getdents64 per
+ * process, one readlinkat per fd: ~1.5–3 µs per fd on this 2-core VM, over 90% of it kernel time in
+ * procfs, so Java-side work is not the bottleneck); it is split over {@code parallelism} threads
+ * handing out pids from a shared counter, which nearly halves the wall time on 2 cores (500 processes ×
+ * 1000 fds: 1.5 s → 0.7 s; 100k socket fds: 0.30 s → 0.15 s). {@link #refreshPid} is one process's fds;
+ * {@link #removePid} is O(1).
+ *
+ * <p>Robust by construction: a process that exits mid-scan is skipped; one whose fd directory cannot be
+ * opened (EACCES as non-root) is remembered as unreadable and counted by {@link #unreadableProcesses()};
+ * an fd closed between listing and readlink is skipped. Nothing here throws for one bad pid.
+ * /proc is machine-wide even inside a network namespace: callers match the inodes they care about.
+ *
+ * <p>Not thread-safe: one owner thread refreshes and queries; it hands {@link #snapshot()}s (immutable)
+ * to readers on other threads.
+ */
+public final class SocketHolderIndex {
+    /** Below this many processes a second thread costs more than it saves. */
+    private static final int PARALLEL_MIN_PIDS = 64;
+
+    private final MemorySegment procRootPath;
+    private final LongPredicate wanted;
+    private final FdDirScanner[] scanners;
+    private final Map<Integer, PidSockets> byPid = new HashMap<>();
+    private int unreadable;
+    private SocketHolderSnapshot snapshot;
+
+    /** All sockets of the machine's /proc, scanned on up to 2 threads. */
+    public SocketHolderIndex() {
+        this(Path.of("/proc"), null, Math.min(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * @param procRoot    the proc file system root (a fake tree in tests)
+     * @param wanted      keeps only socket inodes it accepts, to save memory when the caller already
+     *                    knows its inodes; null keeps all. Fixed for the index's life.
+     * @param parallelism threads used by {@link #refresh()}, at least 1
+     */
+    public SocketHolderIndex(Path procRoot, LongPredicate wanted, int parallelism) {
+        Objects.requireNonNull(procRoot, "procRoot is null");
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism < 1: " + parallelism);
+        }
+        this.procRootPath = Arena.ofAuto().allocateFrom(procRoot.toString());
+        this.wanted = wanted;
+        this.scanners = new FdDirScanner[parallelism];
+        for (int i = 0; i < parallelism; i++) {
+            scanners[i] = new FdDirScanner();
+        }
+    }
+
+    /**
+     * Re-lists /proc: drops pids that are gone, scans new ones and rescans the others.
+     *
+     * @throws IllegalStateException when the proc root itself cannot be opened
+     */
+    public void refresh() {
+        FdDirScanner main = scanners[0];
+        int procFd = openProcRoot(main);
+        try {
+            int[] pids = main.listPids(procFd);
+            PidSockets[] results = new PidSockets[pids.length];
+            scanAll(procFd, pids, results);
+            byPid.clear();
+            unreadable = 0;
+            for (int i = 0; i < pids.length; i++) {
+                if (results[i] != null) {
+                    put(pids[i], results[i]);
+                }
+            }
+            snapshot = null;
+        } finally {
+            main.close(procFd);
+        }
+    }
+
+    /** Rescans one process (it started, or may have opened or closed sockets); forgets it if it is gone. */
+    public void refreshPid(int pid) {
+        FdDirScanner main = scanners[0];
+        int procFd = openProcRoot(main);
+        try {
+            PidSockets result = scanOne(main, procFd, pid);
+            removePid(pid);
+            if (result != null) {
+                put(pid, result);
+            }
+            snapshot = null;
+        } finally {
+            main.close(procFd);
+        }
+    }
+
+    /** Forgets a process (it exited). */
+    public void removePid(int pid) {
+        PidSockets old = byPid.remove(pid);
+        if (old != null) {
+            if (old.unreadable()) {
+                unreadable--;
+            }
+            snapshot = null;
+        }
+    }
+
+    /** Processes whose fd directory could not be read at their last scan (see {@link SocketHolderSnapshot#unreadableProcesses()}). */
+    public int unreadableProcesses() {
+        return unreadable;
+    }
+
+    /** Processes known (scanned or unreadable). */
+    public int processCount() {
+        return byPid.size();
+    }
+
+    /** The current state as an immutable lookup table; rebuilt only after a change. */
+    public SocketHolderSnapshot snapshot() {
+        if (snapshot == null) {
+            int[] pids = byPid.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+            PidSockets[] sockets = new PidSockets[pids.length];
+            for (int i = 0; i < pids.length; i++) {
+                sockets[i] = byPid.get(pids[i]);
+            }
+            snapshot = SocketHolderSnapshot.build(pids, sockets, unreadable);
+        }
+        return snapshot;
+    }
+
+    /** Shorthand for {@code snapshot().holders(inode)}. */
+    public List<SocketHolder> holders(long inode) {
+        return snapshot().holders(inode);
+    }
+
+    private void put(int pid, PidSockets sockets) {
+        byPid.put(pid, sockets);
+        if (sockets.unreadable()) {
+            unreadable++;
+        }
+    }
+
+    private int openProcRoot(FdDirScanner scanner) {
+        int fd = scanner.openDirectory(procRootPath);
+        if (fd < 0) {
+            throw new IllegalStateException("cannot open " + procRootPath.getString(0) + ": "
+                    + Errno.describe(-fd));
+        }
+        return fd;
+    }
+
+    /** The sockets of one pid, {@link PidSockets#UNREADABLE}, or null when the process is gone. */
+    private PidSockets scanOne(FdDirScanner scanner, int procFd, int pid) {
+        return switch (scanner.scan(procFd, pid, wanted)) {
+            case SCANNED -> scanner.result();
+            case UNREADABLE -> PidSockets.UNREADABLE;
+            case GONE -> null;
+        };
+    }
+
+    private void scanAll(int procFd, int[] pids, PidSockets[] results) {
+        int threads = pids.length < PARALLEL_MIN_PIDS ? 1 : scanners.length;
+        AtomicInteger nextIndex = new AtomicInteger();
+        Thread[] helpers = new Thread[threads - 1];
+        Throwable[] failures = new Throwable[threads];
+        for (int t = 1; t < threads; t++) {
+            FdDirScanner scanner = scanners[t];
+            int slot = t;
+            helpers[t - 1] = Thread.ofPlatform().name("proc-fd-scan-" + t).daemon().start(() -> {
+                try {
+                    drain(scanner, procFd, pids, results, nextIndex);
+                } catch (Throwable e) {
+                    failures[slot] = e;
+                }
+            });
+        }
+        try {
+            drain(scanners[0], procFd, pids, results, nextIndex);
+        } finally {
+            for (Thread helper : helpers) {
+                joinUninterruptibly(helper);
+            }
+        }
+        for (Throwable failure : failures) {
+            if (failure != null) {
+                throw new IllegalStateException("fd scan thread failed", failure);
+            }
+        }
+    }
+
+    private void drain(FdDirScanner scanner, int procFd, int[] pids, PidSockets[] results, AtomicInteger nextIndex) {
+        for (int i = nextIndex.getAndIncrement(); i < pids.length; i = nextIndex.getAndIncrement()) {
+            results[i] = scanOne(scanner, procFd, pids[i]);
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** For tests: the pids currently known, ascending. */
+    int[] knownPids() {
+        int[] pids = byPid.keySet().stream().mapToInt(Integer::intValue).toArray();
+        Arrays.sort(pids);
+        return pids;
+    }
+}

@@ -47,6 +47,14 @@ public final class AddressPrefix {
         if (network.length == 4 && isV4Mapped(a)) {
             return prefixEquals(a, 12);
         }
+        if (network.length == 16 && a.length == 4) {
+            // InetAddress.getByAddress turns a mapped address into an Inet4Address: compare it as mapped.
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xff;
+            mapped[11] = (byte) 0xff;
+            System.arraycopy(a, 0, mapped, 12, 4);
+            return prefixEquals(mapped, 0);
+        }
         return false;
     }
 

@@ -1,5 +1,6 @@
 package dev.netwarden.conns.filter;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
@@ -46,27 +47,45 @@ public sealed interface FilterExpression extends Predicate<SocketEntry> {
         }
     }
 
-    record And(FilterExpression left, FilterExpression right) implements FilterExpression {
+    /** All terms hold. N-ary rather than binary so that a long chain is evaluated without deep recursion. */
+    record And(List<FilterExpression> terms) implements FilterExpression {
         public And {
-            Objects.requireNonNull(left, "left is null");
-            Objects.requireNonNull(right, "right is null");
+            terms = List.copyOf(terms);
+        }
+
+        public And(FilterExpression... terms) {
+            this(List.of(terms));
         }
 
         @Override
         public boolean test(SocketEntry s) {
-            return left.test(s) && right.test(s);
+            for (FilterExpression t : terms) {
+                if (!t.test(s)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
-    record Or(FilterExpression left, FilterExpression right) implements FilterExpression {
+    /** Some term holds. */
+    record Or(List<FilterExpression> terms) implements FilterExpression {
         public Or {
-            Objects.requireNonNull(left, "left is null");
-            Objects.requireNonNull(right, "right is null");
+            terms = List.copyOf(terms);
+        }
+
+        public Or(FilterExpression... terms) {
+            this(List.of(terms));
         }
 
         @Override
         public boolean test(SocketEntry s) {
-            return left.test(s) || right.test(s);
+            for (FilterExpression t : terms) {
+                if (t.test(s)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.netwarden.conns.filter;
 
 import java.net.Inet6Address;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -117,17 +118,23 @@ public final class SsFilterParser {
     }
 
     private FilterExpression parseOr() {
-        FilterExpression left = parseAnd();
+        FilterExpression first = parseAnd();
+        List<FilterExpression> terms = null;
         while (!atEnd() && isOr(peek())) {
             String op = next();
             requireOperand(op);
-            left = new Or(left, parseAnd());
+            if (terms == null) {
+                terms = new ArrayList<>();
+                terms.add(first);
+            }
+            terms.add(parseAnd());
         }
-        return left;
+        return terms == null ? first : new Or(terms);
     }
 
     private FilterExpression parseAnd() {
-        FilterExpression left = parseUnary();
+        FilterExpression first = parseUnary();
+        List<FilterExpression> terms = null;
         while (!atEnd()) {
             String t = peek();
             if (isAnd(t)) {
@@ -136,9 +143,13 @@ public final class SsFilterParser {
             } else if (isOr(t) || t.equals(")") || isStateKeyword(t)) {
                 break;
             }
-            left = new And(left, parseUnary()); // explicit or implicit "and"
+            if (terms == null) {
+                terms = new ArrayList<>();
+                terms.add(first);
+            }
+            terms.add(parseUnary()); // explicit or implicit "and"
         }
-        return left;
+        return terms == null ? first : new And(terms);
     }
 
     private FilterExpression parseUnary() {
@@ -158,7 +169,7 @@ public final class SsFilterParser {
                 }
                 case "(" -> {
                     if (!atEnd() && peek().equals(")")) {
-                        throw errorAt(pos, "empty parentheses at token " + pos);
+                        throw errorAt(pos, "empty parentheses at token " + (pos + 1));
                     }
                     int open = pos;
                     FilterExpression inner = parseOr();
@@ -452,8 +463,12 @@ public final class SsFilterParser {
         } catch (IllegalArgumentException e) {
             return null;
         }
-        if (b.length != 16) {
-            return null;
+        if (b.length == 4) { // ofLiteral gives an Inet4Address for ::ffff:a.b.c.d; keep it IPv6-mapped
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xff;
+            mapped[11] = (byte) 0xff;
+            System.arraycopy(b, 0, mapped, 12, 4);
+            b = mapped;
         }
         int bits = 128;
         if (len != null) {

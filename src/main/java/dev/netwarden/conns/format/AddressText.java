@@ -22,6 +22,22 @@ public final class AddressText {
         }
     }
 
+    /**
+     * Appends {@code address} as seen by a socket of the given family: an IPv6 socket's IPv4-mapped peer
+     * is {@code ::ffff:a.b.c.d} even if the {@link InetAddress} was collapsed to an Inet4Address.
+     */
+    public static void append(StringBuilder out, InetAddress address, boolean ipv6Socket) {
+        byte[] b = address.getAddress();
+        if (b.length == 4 && ipv6Socket) {
+            out.append("::ffff:");
+            appendV4(out, b, 0);
+        } else if (b.length == 4) {
+            appendV4(out, b, 0);
+        } else {
+            appendV6(out, b);
+        }
+    }
+
     /** {@code address} as text, without brackets. */
     public static String toText(InetAddress address) {
         StringBuilder sb = new StringBuilder(39);

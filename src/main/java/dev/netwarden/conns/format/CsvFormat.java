@@ -75,8 +75,8 @@ public final class CsvFormat implements ConnectionsOutput {
         sb.append(StableStateName.of(s.state())).append(',');
         sb.append(s.recvQ()).append(',');
         sb.append(s.sendQ()).append(',');
-        appendEndpoint(sb, s.local());
-        appendEndpoint(sb, s.remote());
+        appendEndpoint(sb, s.local(), s.isIpv6());
+        appendEndpoint(sb, s.remote(), s.isIpv6());
         if (s.netid().isUnix()) {
             text(sb, s.unixPath());
             sb.append(',');
@@ -100,9 +100,9 @@ public final class CsvFormat implements ConnectionsOutput {
         }
     }
 
-    private static void appendEndpoint(StringBuilder sb, InetEndpoint e) {
+    private static void appendEndpoint(StringBuilder sb, InetEndpoint e, boolean ipv6) {
         if (e != null) {
-            AddressText.append(sb, e.address());
+            AddressText.append(sb, e.address(), ipv6);
             sb.append(',').append(e.port()).append(',');
         } else {
             sb.append(",,");

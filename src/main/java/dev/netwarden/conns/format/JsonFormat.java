@@ -18,7 +18,6 @@ import dev.netwarden.conns.Owner;
 import dev.netwarden.conns.Services;
 import dev.netwarden.process.ProcessInfo;
 import dev.netwarden.socket.InetEndpoint;
-import dev.netwarden.socket.Netid;
 import dev.netwarden.socket.SocketEntry;
 import dev.netwarden.socket.TcpInfo;
 
@@ -81,8 +80,8 @@ public final class JsonFormat implements ConnectionsOutput {
         g.writeStringProperty("state", StableStateName.of(s.state()));
         g.writeNumberProperty("recv_q", s.recvQ());
         g.writeNumberProperty("send_q", s.sendQ());
-        writeEndpoint(g, "local", s.netid(), s.local());
-        writeEndpoint(g, "remote", s.netid(), s.remote());
+        writeEndpoint(g, "local", s, s.local());
+        writeEndpoint(g, "remote", s, s.remote());
         if (s.netid().isUnix()) {
             g.writeStringProperty("path", s.unixPath() == null || s.unixPath().isEmpty() ? null : s.unixPath());
             writeNullableNumber(g, "peer_inode", s.unixPeerInode(), 0);
@@ -110,15 +109,17 @@ public final class JsonFormat implements ConnectionsOutput {
         g.writeEndObject();
     }
 
-    private void writeEndpoint(JsonGenerator g, String name, Netid netid, InetEndpoint e) {
+    private void writeEndpoint(JsonGenerator g, String name, SocketEntry s, InetEndpoint e) {
         if (e == null) {
             g.writeNullProperty(name);
             return;
         }
         g.writeObjectPropertyStart(name);
-        g.writeStringProperty("address", AddressText.toText(e.address()));
+        StringBuilder sb = new StringBuilder(39);
+        AddressText.append(sb, e.address(), s.isIpv6());
+        g.writeStringProperty("address", sb.toString());
         g.writeNumberProperty("port", e.port());
-        g.writeStringProperty("service", services.name(netid, e.port()));
+        g.writeStringProperty("service", services.name(s.netid(), e.port()));
         g.writeEndObject();
     }
 

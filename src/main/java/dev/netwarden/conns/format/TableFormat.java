@@ -243,9 +243,9 @@ public final class TableFormat implements ConnectionsOutput {
             cells[PADDR] = "*";
             cells[PPORT] = Long.toString(s.unixPeerInode());
         } else {
-            cells[LADDR] = addressText(s.local(), s.interfaceIndex());
+            cells[LADDR] = addressText(s.local(), s.isIpv6(), s.interfaceIndex());
             cells[LPORT] = portText(s.netid(), s.local().port());
-            cells[PADDR] = addressText(s.remote(), 0);
+            cells[PADDR] = addressText(s.remote(), s.isIpv6(), 0);
             cells[PPORT] = portText(s.netid(), s.remote().port());
         }
         if (options.extended()) {
@@ -255,15 +255,14 @@ public final class TableFormat implements ConnectionsOutput {
         }
     }
 
-    private String addressText(InetEndpoint e, int interfaceIndex) {
+    private String addressText(InetEndpoint e, boolean ipv6, int interfaceIndex) {
         StringBuilder sb = new StringBuilder(48);
-        byte[] raw = e.address().getAddress();
-        if (raw.length == 16) {
+        if (ipv6) {
             sb.append('[');
-            AddressText.append(sb, e.address());
+            AddressText.append(sb, e.address(), true);
             sb.append(']');
         } else {
-            AddressText.append(sb, e.address());
+            AddressText.append(sb, e.address(), false);
         }
         if (interfaceIndex != 0) {
             sb.append('%');

@@ -1,0 +1,331 @@
+package dev.netwarden.conns;
+
+import dev.netwarden.testing.TestNamespace;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code netwarden conns} end to end: the real launcher and jar, run inside a network namespace this
+ * test creates, against real sockets held by python3 processes whose pids the test knows, and
+ * compared with {@code ss} on the same namespace.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConnsIT {
+    private static final Path HOME = Path.of(System.getProperty("netwarden.home", ".")).toAbsolutePath();
+    private static final Path LAUNCHER = HOME.resolve("bin/netwarden");
+    private static final String PYTHON = "/usr/bin/python3";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TestNamespace ns;
+    private Path script;
+    private long serverPid;
+    private long clientPid;
+    private long nobodyPid;
+    private String pythonExe;
+
+    @BeforeAll
+    void startPeers() throws Exception {
+        assumeTrue(TestNamespace.isRoot(), "needs root: creates a network namespace and runs processes in it");
+        assumeTrue(Files.isExecutable(Path.of(PYTHON)), "needs " + PYTHON + " (Debian package python3)");
+        pythonExe = Path.of(PYTHON).toRealPath().toString();
+        script = Files.createTempFile("conns_peers", ".py");
+        try (var in = ConnsIT.class.getResourceAsStream("conns_peers.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
+        ns = TestNamespace.create("conns");
+        Process server = ns.start(PYTHON, script.toString(), "server");
+        BufferedReader serverOut = reader(server);
+        awaitLine(serverOut, "ready");
+        Process client = ns.start(PYTHON, script.toString(), "client");
+        awaitLine(reader(client), "ready");
+        awaitLine(serverOut, "accepted");
+        Process nobody = ns.start("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", PYTHON, script.toString(), "listen", "7105");
+        awaitLine(reader(nobody), "ready");
+        serverPid = server.pid();
+        clientPid = client.pid();
+        nobodyPid = nobody.pid();
+    }
+
+    @AfterAll
+    void stopPeers() throws IOException {
+        if (ns != null) {
+            ns.close();
+        }
+        if (script != null) {
+            Files.deleteIfExists(script);
+        }
+    }
+
+    private static BufferedReader reader(Process p) {
+        return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    private static void awaitLine(BufferedReader r, String expected) throws Exception {
+        String line = CompletableFuture.supplyAsync(() -> {
+            try {
+                return r.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        }).get(30, TimeUnit.SECONDS);
+        assertThat(line).as("peer process output").isEqualTo(expected);
+    }
+
+    /** Runs the launcher in the namespace; returns exit code, stdout and stderr. */
+    private Result netwarden(List<String> prefix, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(ns.inside(prefix));
+        cmd.addAll(List.of("env", "NETWARDEN_NO_BUILD=1", LAUNCHER.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        Path err = Files.createTempFile("conns-it", ".err");
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("netwarden finished").isTrue();
+        String stderr = Files.readString(err);
+        Files.delete(err);
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), stderr);
+    }
+
+    private Result netwarden(String... args) throws Exception {
+        return netwarden(List.of(), args);
+    }
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private JsonNode connsJson(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("conns", "--json"));
+        all.addAll(List.of(args));
+        Result r = netwarden(all.toArray(String[]::new));
+        assertThat(r.exit()).as("exit code; stderr: %s", r.err()).isZero();
+        JsonNode doc = JSON.readTree(r.out());
+        assertThat(doc.get("schema").asString()).isEqualTo("netwarden.conns/1");
+        return doc;
+    }
+
+    private static List<JsonNode> sockets(JsonNode doc) {
+        List<JsonNode> out = new ArrayList<>();
+        doc.get("sockets").forEach(out::add);
+        return out;
+    }
+
+    private static JsonNode only(List<JsonNode> sockets, String netid, String state, int localPort, int remotePort) {
+        List<JsonNode> hits = sockets.stream()
+                .filter(s -> s.get("netid").asString().equals(netid) && s.get("state").asString().equals(state)
+                        && s.get("local").get("port").asInt() == localPort
+                        && (remotePort < 0 || s.get("remote").get("port").asInt() == remotePort))
+                .toList();
+        assertThat(hits).as("%s %s local port %d remote port %d in %s", netid, state, localPort, remotePort, sockets).hasSize(1);
+        return hits.getFirst();
+    }
+
+    private void assertHeldBy(JsonNode socket, long pid, String user, int uid) {
+        JsonNode procs = socket.get("processes");
+        assertThat(procs).as("holders of %s", socket).hasSize(1);
+        JsonNode p = procs.get(0);
+        assertThat(p.get("pid").asLong()).isEqualTo(pid);
+        assertThat(p.get("exe").asString()).isEqualTo(pythonExe);
+        assertThat(p.get("exe_deleted").asBoolean()).isFalse();
+        assertThat(p.get("name").asString()).isEqualTo("python3");
+        assertThat(p.get("user").asString()).isEqualTo(user);
+        assertThat(p.get("uid").asInt()).isEqualTo(uid);
+        assertThat(p.get("fd").asInt()).isGreaterThanOrEqualTo(3);
+        assertThat(p.get("cmdline").get(0).asString()).isEqualTo(PYTHON);
+    }
+
+    @Test
+    void reportsEverySocketWithItsProcessStateAndQueues() throws Exception {
+        List<JsonNode> all = sockets(connsJson("-a"));
+
+        JsonNode listen4 = only(all, "tcp", "listening", 7101, 0);
+        assertThat(listen4.get("family").asString()).isEqualTo("inet");
+        assertThat(listen4.get("local").get("address").asString()).isEqualTo("127.0.0.1");
+        assertThat(listen4.get("send_q").asInt()).as("backlog").isEqualTo(7);
+        assertThat(listen4.get("recv_q").asInt()).as("accept queue").isZero();
+        assertHeldBy(listen4, serverPid, "root", 0);
+
+        JsonNode accepted = only(all, "tcp", "established", 7101, -1);
+        assertThat(accepted.get("recv_q").asInt()).as("unread bytes").isEqualTo(300);
+        assertHeldBy(accepted, serverPid, "root", 0);
+        int clientPort = accepted.get("remote").get("port").asInt();
+
+        JsonNode outgoing = only(all, "tcp", "established", clientPort, 7101);
+        assertThat(outgoing.get("send_q").asInt()).as("all 300 bytes acknowledged").isZero();
+        assertHeldBy(outgoing, clientPid, "root", 0);
+
+        JsonNode listen6 = only(all, "tcp", "listening", 7102, 0);
+        assertThat(listen6.get("family").asString()).isEqualTo("inet6");
+        assertThat(listen6.get("local").get("address").asString()).isEqualTo("::1");
+        assertHeldBy(listen6, serverPid, "root", 0);
+        JsonNode out6 = sockets(connsJson("-a", "-6", "dport", "=", ":7102")).getFirst();
+        assertThat(out6.get("family").asString()).isEqualTo("inet6");
+        assertHeldBy(out6, clientPid, "root", 0);
+
+        JsonNode udp4 = only(all, "udp", "closed", 7103, 0);
+        assertHeldBy(udp4, serverPid, "root", 0);
+        JsonNode udp6 = only(all, "udp", "closed", 7104, 0);
+        assertThat(udp6.get("family").asString()).isEqualTo("inet6");
+        assertHeldBy(udp6, serverPid, "root", 0);
+        List<JsonNode> udpClients = all.stream()
+                .filter(s -> s.get("netid").asString().equals("udp") && s.get("remote").get("port").asInt() == 7103).toList();
+        assertThat(udpClients).hasSize(1);
+        JsonNode udpClient = udpClients.getFirst();
+        assertThat(udpClient.get("state").asString()).isEqualTo("established");
+        assertHeldBy(udpClient, clientPid, "root", 0);
+
+        JsonNode nobody = only(all, "tcp", "listening", 7105, 0);
+        assertThat(nobody.get("uid").asInt()).isEqualTo(65534);
+        assertHeldBy(nobody, nobodyPid, "nobody", 65534);
+
+        // Only this namespace's sockets: nothing outside the ports the peers opened.
+        assertThat(all).allSatisfy(s -> assertThat(Set.of(7101, 7102, 7103, 7104, 7105))
+                .containsAnyOf(s.get("local").get("port").asInt(), s.get("remote").get("port").asInt()));
+    }
+
+    @Test
+    void defaultListsConnectedSocketsOnlyAndFiltersWork() throws Exception {
+        assertThat(sockets(connsJson())).allSatisfy(s -> assertThat(s.get("state").asString()).isEqualTo("established"));
+        assertThat(sockets(connsJson("-l"))).extracting(s -> s.get("local").get("port").asInt())
+                .containsExactlyInAnyOrder(7101, 7102, 7103, 7104, 7105);
+        assertThat(sockets(connsJson("-tl", "-4"))).extracting(s -> s.get("local").get("port").asInt())
+                .containsExactlyInAnyOrder(7101, 7105);
+        assertThat(sockets(connsJson("-u", "-a"))).allSatisfy(s -> assertThat(s.get("netid").asString()).isEqualTo("udp"));
+        assertThat(sockets(connsJson("state", "established", "sport", "=", ":7101")))
+                .singleElement().satisfies(s -> assertThat(s.get("recv_q").asInt()).isEqualTo(300));
+        assertThat(sockets(connsJson("-a", "--pid", Long.toString(clientPid))))
+                .allSatisfy(s -> assertThat(s.get("processes").get(0).get("pid").asLong()).isEqualTo(clientPid))
+                .hasSize(3);
+        assertThat(sockets(connsJson("-a", "--user", "nobody"))).singleElement()
+                .satisfies(s -> assertThat(s.get("local").get("port").asInt()).isEqualTo(7105));
+        assertThat(sockets(connsJson("-a", "--process", "python3"))).hasSize(sockets(connsJson("-a")).size());
+        assertThat(sockets(connsJson("-a", "--process", "no-such-program"))).isEmpty();
+    }
+
+    @Test
+    void tableAndCsvShowTheProcess() throws Exception {
+        Result table = netwarden("conns", "-tln", "sport", "=", ":7105");
+        assertThat(table.exit()).isZero();
+        String[] lines = table.out().split("\n");
+        assertThat(lines).hasSize(2);
+        assertThat(lines[0]).contains("State", "Local Address:Port", "Process", "PID", "User", "Exe");
+        assertThat(lines[1]).contains("LISTEN", "127.0.0.1:7105", "python3", Long.toString(nobodyPid), "nobody", pythonExe);
+
+        Result named = netwarden("conns", "-tl", "sport", "=", ":7101");
+        assertThat(named.out()).contains("127.0.0.1:7101");
+
+        Result csv = netwarden("conns", "--csv", "-tl", "sport", "=", ":7105");
+        assertThat(csv.exit()).isZero();
+        assertThat(csv.out().split("\r\n")[0]).startsWith("netid,state,");
+        assertThat(csv.out().split("\r\n")[1]).contains("tcp,listening", "7105", Long.toString(nobodyPid), "nobody");
+    }
+
+    @Test
+    void badInputGetsAClearErrorAndExitTwo() throws Exception {
+        Result badFilter = netwarden("conns", "dport", "=", ":notaport");
+        assertThat(badFilter.exit()).isEqualTo(2);
+        assertThat(badFilter.err()).contains("bad filter").contains("notaport");
+        assertThat(badFilter.out()).isEmpty();
+
+        Result badFlag = netwarden("conns", "--no-such-flag");
+        assertThat(badFlag.exit()).isEqualTo(2);
+        assertThat(badFlag.err()).contains("--no-such-flag");
+
+        Result both = netwarden("conns", "--json", "--csv");
+        assertThat(both.exit()).isEqualTo(2);
+    }
+
+    @Test
+    void withoutRootListsEverySocketButOnlyOwnProcessesAndSaysWhy() throws Exception {
+        List<String> asNobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+        List<String> probe = new ArrayList<>(ns.inside(asNobody));
+        probe.addAll(List.of("test", "-r", HOME.resolve("target/netwarden.jar").toString()));
+        assumeTrue(new ProcessBuilder(probe).start().waitFor() == 0,
+                "the checkout is not readable by user nobody, so netwarden cannot run as nobody here");
+        Result r = netwarden(asNobody, "conns", "-a", "--json");
+        assertThat(r.exit()).as("stderr: %s", r.err()).isZero();
+        JsonNode doc = JSON.readTree(r.out());
+        assertThat(doc.get("warnings").get(0).asString()).contains("could not be inspected as uid 65534");
+        List<JsonNode> all = sockets(doc);
+        assertThat(all).hasSize(sockets(connsJson("-a")).size());
+        assertThat(only(all, "tcp", "listening", 7101, 0).get("processes")).isEmpty();
+        assertHeldBy(only(all, "tcp", "listening", 7105, 0), nobodyPid, "nobody", 65534);
+
+        Result table = netwarden(asNobody, "conns", "-a");
+        assertThat(table.exit()).isZero();
+        assertThat(table.err()).contains("could not be inspected").contains("run as root");
+    }
+
+    @Test
+    void sameSocketsAndOwnersAsSs() throws Exception {
+        for (String proto : List.of("t", "u")) {
+            Map<String, String> ss = ssSockets(ns.exec(30, "ss", "-" + proto + "anpe"));
+            Map<String, String> ours = new TreeMap<>();
+            for (JsonNode s : sockets(connsJson("-" + proto + "a"))) {
+                Set<Long> pids = new TreeSet<>();
+                s.get("processes").forEach(p -> pids.add(p.get("pid").asLong()));
+                ours.put(endpoint(s.get("local"), s.get("family").asString()) + " " + endpoint(s.get("remote"), s.get("family").asString()),
+                        s.get("inode").asLong() + " " + s.get("recv_q").asLong() + "/" + s.get("send_q").asLong() + " " + pids);
+            }
+            assertThat(ours).as("-%sa: netwarden vs ss", proto).isEqualTo(ss).isNotEmpty();
+        }
+    }
+
+    private static String endpoint(JsonNode e, String family) {
+        String addr = e.get("address").asString();
+        int port = e.get("port").asInt();
+        String a = family.equals("inet6") ? "[" + addr + "]" : addr;
+        return a + ":" + (port == 0 ? "*" : Integer.toString(port));
+    }
+
+    private static final Pattern PID = Pattern.compile("pid=(\\d+)");
+    private static final Pattern INODE = Pattern.compile("ino:(\\d+)");
+
+    /** "local peer" → "inode recvq/sendq [pids]" from ss -Xanpe output (for comparison only). */
+    private static Map<String, String> ssSockets(String out) {
+        Map<String, String> map = new HashMap<>();
+        for (String line : out.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 5 || f[0].equals("State")) {
+                continue;
+            }
+            Set<Long> pids = new TreeSet<>();
+            Matcher m = PID.matcher(line);
+            while (m.find()) {
+                pids.add(Long.parseLong(m.group(1)));
+            }
+            Matcher ino = INODE.matcher(line);
+            String inode = ino.find() ? ino.group(1) : "0";
+            String local = f[3].replace("0.0.0.0:", "0.0.0.0:").replace("*:", "[::]:");
+            map.put(local + " " + f[4], inode + " " + f[1] + "/" + f[2] + " " + pids);
+        }
+        return new TreeMap<>(map);
+    }
+}

@@ -1,0 +1,54 @@
+"""Socket holders for the conns integration tests. Run inside a test network namespace.
+
+  conns_peers.py server    TCP listeners 127.0.0.1:7101 (backlog 7) and [::1]:7102, UDP 127.0.0.1:7103
+                           and [::1]:7104; accepts one connection on 7101 and never reads it
+  conns_peers.py client    connects to 7101 and sends 300 bytes; a connected UDP socket to 7103;
+                           a TCP connection to [::1]:7102
+  conns_peers.py listen P  one TCP listener on 127.0.0.1:P (used as a second user)
+
+Each prints "ready" once its sockets exist, then sleeps until killed (at most 120 s).
+"""
+import socket
+import sys
+import time
+
+keep = []
+mode = sys.argv[1]
+if mode == "server":
+    t4 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    t4.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    t4.bind(("127.0.0.1", 7101))
+    t4.listen(7)
+    t6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    t6.bind(("::1", 7102))
+    t6.listen(5)
+    u4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u4.bind(("127.0.0.1", 7103))
+    u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    u6.bind(("::1", 7104))
+    keep += [t4, t6, u4, u6]
+    print("ready", flush=True)
+    t4.settimeout(30)
+    conn, _ = t4.accept()
+    keep.append(conn)
+    t6.settimeout(30)
+    conn6, _ = t6.accept()
+    keep.append(conn6)
+    print("accepted", flush=True)
+elif mode == "client":
+    c = socket.create_connection(("127.0.0.1", 7101), timeout=10)
+    c.sendall(b"x" * 300)
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.connect(("127.0.0.1", 7103))
+    c6 = socket.create_connection(("::1", 7102), timeout=10)
+    keep += [c, u, c6]
+    print("ready", flush=True)
+elif mode == "listen":
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", int(sys.argv[2])))
+    s.listen(3)
+    keep.append(s)
+    print("ready", flush=True)
+else:
+    sys.exit("unknown mode " + mode)
+time.sleep(120)

@@ -15,6 +15,8 @@ import java.util.concurrent.Callable;
  * user already types; processes are shown by default ({@code -p} is accepted for habit).
  */
 @Command(name = "conns",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = {

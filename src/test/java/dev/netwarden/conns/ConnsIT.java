@@ -201,12 +201,17 @@ class ConnsIT {
         assertThat(udpClient.get("state").asString()).isEqualTo("established");
         assertHeldBy(udpClient, clientPid, "root", 0);
 
+        List<JsonNode> raw = sockets(connsJson("-w", "-a"));
+        JsonNode icmp = only(raw, "raw", "closed", 1, 0);
+        assertHeldBy(icmp, serverPid, "root", 0);
+
         JsonNode nobody = only(all, "tcp", "listening", 7105, 0);
         assertThat(nobody.get("uid").asInt()).isEqualTo(65534);
         assertHeldBy(nobody, nobodyPid, "nobody", 65534);
 
         // Only this namespace's sockets: nothing outside the ports the peers opened.
-        assertThat(all).allSatisfy(s -> assertThat(Set.of(7101, 7102, 7103, 7104, 7105))
+        assertThat(all).filteredOn(s -> !s.get("netid").asString().equals("raw"))
+                .allSatisfy(s -> assertThat(Set.of(7101, 7102, 7103, 7104, 7105))
                 .containsAnyOf(s.get("local").get("port").asInt(), s.get("remote").get("port").asInt()));
     }
 
@@ -214,7 +219,7 @@ class ConnsIT {
     void defaultListsConnectedSocketsOnlyAndFiltersWork() throws Exception {
         assertThat(sockets(connsJson())).allSatisfy(s -> assertThat(s.get("state").asString()).isEqualTo("established"));
         assertThat(sockets(connsJson("-l"))).extracting(s -> s.get("local").get("port").asInt())
-                .containsExactlyInAnyOrder(7101, 7102, 7103, 7104, 7105);
+                .containsExactlyInAnyOrder(1, 7101, 7102, 7103, 7104, 7105);
         assertThat(sockets(connsJson("-tl", "-4"))).extracting(s -> s.get("local").get("port").asInt())
                 .containsExactlyInAnyOrder(7101, 7105);
         assertThat(sockets(connsJson("-u", "-a"))).allSatisfy(s -> assertThat(s.get("netid").asString()).isEqualTo("udp"));
@@ -285,14 +290,16 @@ class ConnsIT {
 
     @Test
     void sameSocketsAndOwnersAsSs() throws Exception {
-        for (String proto : List.of("t", "u")) {
-            Map<String, String> ss = ssSockets(ns.exec(30, "ss", "-" + proto + "anpe"));
+        for (String proto : List.of("t", "u", "w")) {
+            // ss -w reads /proc/net/raw on kernels without raw_diag and then prints no inode.
+            boolean inodes = !proto.equals("w");
+            Map<String, String> ss = ssSockets(ns.exec(30, "ss", "-" + proto + "anpe"), inodes);
             Map<String, String> ours = new TreeMap<>();
             for (JsonNode s : sockets(connsJson("-" + proto + "a"))) {
                 Set<Long> pids = new TreeSet<>();
                 s.get("processes").forEach(p -> pids.add(p.get("pid").asLong()));
                 ours.put(endpoint(s.get("local"), s.get("family").asString()) + " " + endpoint(s.get("remote"), s.get("family").asString()),
-                        s.get("inode").asLong() + " " + s.get("recv_q").asLong() + "/" + s.get("send_q").asLong() + " " + pids);
+                        (inodes ? s.get("inode").asText() : "-") + " " + s.get("recv_q").asLong() + "/" + s.get("send_q").asLong() + " " + pids);
             }
             assertThat(ours).as("-%sa: netwarden vs ss", proto).isEqualTo(ss).isNotEmpty();
         }
@@ -309,7 +316,7 @@ class ConnsIT {
     private static final Pattern INODE = Pattern.compile("ino:(\\d+)");
 
     /** "local peer" → "inode recvq/sendq [pids]" from ss -Xanpe output (for comparison only). */
-    private static Map<String, String> ssSockets(String out) {
+    private static Map<String, String> ssSockets(String out, boolean inodes) {
         Map<String, String> map = new HashMap<>();
         for (String line : out.split("\n")) {
             String[] f = line.trim().split("\\s+");
@@ -322,7 +329,7 @@ class ConnsIT {
                 pids.add(Long.parseLong(m.group(1)));
             }
             Matcher ino = INODE.matcher(line);
-            String inode = ino.find() ? ino.group(1) : "0";
+            String inode = !inodes ? "-" : ino.find() ? ino.group(1) : "0";
             String local = f[3].replace("0.0.0.0:", "0.0.0.0:").replace("*:", "[::]:");
             map.put(local + " " + f[4], inode + " " + f[1] + "/" + f[2] + " " + pids);
         }

@@ -1,7 +1,7 @@
 """Socket holders for the conns integration tests. Run inside a test network namespace.
 
   conns_peers.py server    TCP listeners 127.0.0.1:7101 (backlog 7) and [::1]:7102, UDP 127.0.0.1:7103
-                           and [::1]:7104; accepts one connection on 7101 and never reads it
+                           and [::1]:7104, a RAW ICMP socket; accepts one connection on 7101 and never reads it
   conns_peers.py client    connects to 7101 and sends 300 bytes; a connected UDP socket to 7103;
                            a TCP connection to [::1]:7102
   conns_peers.py listen P  one TCP listener on 127.0.0.1:P (used as a second user)
@@ -26,7 +26,8 @@ if mode == "server":
     u4.bind(("127.0.0.1", 7103))
     u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     u6.bind(("::1", 7104))
-    keep += [t4, t6, u4, u6]
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    keep += [t4, t6, u4, u6, raw]
     print("ready", flush=True)
     t4.settimeout(30)
     conn, _ = t4.accept()

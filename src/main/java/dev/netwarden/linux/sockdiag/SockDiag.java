@@ -11,7 +11,12 @@ import dev.netwarden.socket.InetEndpoint;
 import dev.netwarden.socket.Netid;
 import dev.netwarden.socket.SocketEntry;
 
+import dev.netwarden.linux.proc.ProcNetRawParser;
+
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +99,9 @@ public final class SockDiag implements AutoCloseable {
                 if (e.errno() != Errno.ENOENT) {
                     throw e;
                 }
+                // No raw_diag in this kernel (CONFIG_INET_RAW_DIAG off): read the namespace's own
+                // /proc/net/raw tables instead, as ss -w does.
+                dumpRawFromProc(query, states, sink);
             }
         }
         if (query.includes(Netid.UNIX_STREAM) || query.includes(Netid.UNIX_DGRAM) || query.includes(Netid.UNIX_SEQPACKET)) {
@@ -108,6 +116,29 @@ public final class SockDiag implements AutoCloseable {
                 }
             };
             dumpWithRetry(request, handler, sink, collecting);
+        }
+    }
+
+    private static void dumpRawFromProc(SockDiagQuery query, int states, CountingSink sink) throws IOException {
+        if (query.ipv4()) {
+            rawTable(Path.of("/proc/net/raw"), SocketEntry.AF_INET, states, sink);
+        }
+        if (query.ipv6()) {
+            rawTable(Path.of("/proc/net/raw6"), SocketEntry.AF_INET6, states, sink);
+        }
+    }
+
+    private static void rawTable(Path file, int family, int states, CountingSink sink) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return; // no IPv6 in this kernel or namespace
+        }
+        for (SocketEntry e : ProcNetRawParser.parse(bytes, bytes.length, family)) {
+            if ((states & e.state().maskBit()) != 0) {
+                sink.accept(e);
+            }
         }
     }
 

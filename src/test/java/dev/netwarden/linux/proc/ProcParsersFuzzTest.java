@@ -93,4 +93,16 @@ class ProcParsersFuzzTest {
         }
         assertThat(inode).isEqualTo(expected);
     }
+
+    @FuzzTest(maxDuration = "20s")
+    void netRaw(byte[] input) {
+        for (int family : new int[] {dev.netwarden.socket.SocketEntry.AF_INET, dev.netwarden.socket.SocketEntry.AF_INET6}) {
+            try {
+                assertThat(ProcNetRawParser.parse(input, input.length, family))
+                        .allSatisfy(e -> assertThat(e.inode()).isGreaterThanOrEqualTo(0));
+            } catch (MalformedProcFileException expected) {
+                // documented
+            }
+        }
+    }
 }

@@ -68,7 +68,22 @@ public final class TestNamespace implements AutoCloseable {
 
     /** Runs a command inside the namespace to completion and returns its stdout; fails on a non-zero exit. */
     public String exec(int timeoutSeconds, String... command) throws IOException, InterruptedException {
-        return run(inside(List.of(command)), timeoutSeconds);
+        return exec(timeoutSeconds, List.of(command));
+    }
+
+    /** Runs a command inside the namespace to completion and returns its stdout; fails on a non-zero exit. */
+    public String exec(int timeoutSeconds, List<String> command) throws IOException, InterruptedException {
+        return run(inside(command), timeoutSeconds);
+    }
+
+    /** A JVM command line that runs {@code mainClass} with this JVM's class path (for code that must run in the namespace). */
+    public static List<String> javaCommand(Class<?> mainClass, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xshare:auto",
+                "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 
     /**
@@ -76,7 +91,12 @@ public final class TestNamespace implements AutoCloseable {
      * returned process is {@code ip netns exec}, which execs the command, so its pid is the command's.
      */
     public Process start(String... command) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(inside(List.of(command)));
+        return start(List.of(command));
+    }
+
+    /** As {@link #start(String...)}. */
+    public Process start(List<String> command) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(inside(command));
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         Process p = pb.start();
         started.add(p);

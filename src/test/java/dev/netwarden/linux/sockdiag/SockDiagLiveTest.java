@@ -1,5 +1,6 @@
 package dev.netwarden.linux.sockdiag;
 
+import dev.netwarden.testing.TestNamespace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,9 +42,9 @@ class SockDiagLiveTest {
         long pid = ProcessHandle.current().pid();
         unixPath = "/tmp/nw-test-sd-" + pid + ".sock";
         abstractName = "nw-test-sd-abstract-" + pid;
-        ns = TestNamespace.create("nw-test-sd");
+        ns = TestNamespace.create("sd");
         try {
-            holder = ns.startSocketHolder(unixPath, abstractName);
+            holder = SocketHolderScript.start(ns, unixPath, abstractName);
             rows = new ArrayList<>();
             for (String line : ns.exec(60, TestNamespace.javaCommand(SockDiagProbe.class, "dump")).split("\n")) {
                 if (!line.isBlank()) {

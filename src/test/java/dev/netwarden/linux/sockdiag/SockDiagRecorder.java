@@ -1,5 +1,6 @@
 package dev.netwarden.linux.sockdiag;
 
+import dev.netwarden.testing.TestNamespace;
 import dev.netwarden.linux.netlink.NetlinkHeader;
 import dev.netwarden.linux.netlink.NetlinkMessageCursor;
 import dev.netwarden.linux.netlink.NetlinkSocket;
@@ -44,8 +45,8 @@ public final class SockDiagRecorder {
         long pid = ProcessHandle.current().pid();
         String unixPath = "/tmp/nw-test-rec-" + pid + ".sock";
         String abstractName = "nw-test-rec-abstract-" + pid;
-        try (TestNamespace ns = TestNamespace.create("nw-test-rec")) {
-            Map<String, String> holder = ns.startSocketHolder(unixPath, abstractName);
+        try (TestNamespace ns = TestNamespace.create("rec")) {
+            Map<String, String> holder = SocketHolderScript.start(ns, unixPath, abstractName);
             String clientPort = holder.get("client_port");
             System.out.print(ns.exec(60, TestNamespace.javaCommand(SockDiagRecorder.class, "--inside", out.toString(), clientPort)));
             Map<String, String> props = new TreeMap<>();

@@ -253,6 +253,24 @@ class ConnsIT {
     }
 
     @Test
+    void aHostileProcessNameIsShownAsTextNotObeyedByTheTerminal() throws Exception {
+        String hostile = "\u001b[2J\u001b]0;x\u0007ev";  // clear screen, set title, bell: 15 bytes, the comm limit
+        Process p = ns.start(PYTHON, script.toString(), "listen", "7106", hostile);
+        awaitLine(reader(p), "ready");
+
+        Result table = netwarden("conns", "-tln", "sport", "=", ":7106");
+        assertThat(table.exit()).isZero();
+        assertThat(table.out()).doesNotContain("\u001b").doesNotContain("\u0007")
+                .contains("\\x1b[2J\\x1b]0;x\\x07ev");
+        Result csv = netwarden("conns", "--csv", "-tl", "sport", "=", ":7106");
+        assertThat(csv.out()).doesNotContain("\u001b").contains("\\x1b[2J");
+
+        JsonNode json = sockets(connsJson("-tl", "sport", "=", ":7106")).getFirst();
+        assertThat(json.get("processes").get(0).get("name").asString()).as("JSON keeps the exact name").isEqualTo(hostile);
+        p.destroy();
+    }
+
+    @Test
     void badInputGetsAClearErrorAndExitTwo() throws Exception {
         Result badFilter = netwarden("conns", "dport", "=", ":notaport");
         assertThat(badFilter.exit()).isEqualTo(2);

@@ -4,7 +4,8 @@
                            and [::1]:7104, a RAW ICMP socket; accepts one connection on 7101 and never reads it
   conns_peers.py client    connects to 7101 and sends 300 bytes; a connected UDP socket to 7103;
                            a TCP connection to [::1]:7102
-  conns_peers.py listen P  one TCP listener on 127.0.0.1:P (used as a second user)
+  conns_peers.py listen P [NAME]  one TCP listener on 127.0.0.1:P (used as a second user); with NAME,
+                           the process first renames itself (prctl PR_SET_NAME), e.g. to a hostile name
 
 Each prints "ready" once its sockets exist, then sleeps until killed (at most 120 s).
 """
@@ -45,6 +46,9 @@ elif mode == "client":
     keep += [c, u, c6]
     print("ready", flush=True)
 elif mode == "listen":
+    if len(sys.argv) > 3:
+        import ctypes
+        ctypes.CDLL(None).prctl(15, sys.argv[3].encode("latin-1"), 0, 0, 0)  # PR_SET_NAME
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.bind(("127.0.0.1", int(sys.argv[2])))
     s.listen(3)

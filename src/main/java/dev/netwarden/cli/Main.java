@@ -37,6 +37,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        NativeLinkAhead.startFor(args);
         int code = commandLine().execute(args);
         System.exit(code);
     }

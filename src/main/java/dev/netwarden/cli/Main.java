@@ -45,8 +45,15 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (AotTraining.requested()) {
+            System.exit(AotTraining.run());
+        }
+        System.exit(execute(args));
+    }
+
+    /** Runs one command line; returns its exit code. */
+    static int execute(String[] args) {
         NativeLinkAhead.startFor(args);
-        int code = commandLine().execute(args);
-        System.exit(code);
+        return commandLine().execute(args);
     }
 }

@@ -53,7 +53,6 @@ public final class Main implements Runnable {
 
     /** Runs one command line; returns its exit code. */
     static int execute(String[] args) {
-        NativeLinkAhead.startFor(args);
         return commandLine().execute(args);
     }
 }

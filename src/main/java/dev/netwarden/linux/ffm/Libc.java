@@ -9,7 +9,6 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
-import java.util.List;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -258,15 +257,6 @@ public final class Libc {
         } catch (Throwable t) {
             throw rethrow(t);
         }
-    }
-
-    /**
-     * Links the downcalls a socket listing needs (netlink and the /proc scan) now, so that a caller
-     * can pay the linking cost on a spare thread while it does other start-up work.
-     */
-    public static void linkForListing() {
-        // Reading a holder's field initialises the holder, which links the handle.
-        List.of(Socket.H, Bind.H, GetSockName.H, SetSockOpt.H, Send.H, Recv.H, Close.H, OpenAt.H, GetDents64.H, ReadLinkAt.H);
     }
 
     /** The effective uid of this process. */

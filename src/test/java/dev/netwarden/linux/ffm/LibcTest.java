@@ -9,15 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 
 /** Each downcall against the real kernel: the lazily linked handles link and behave like the C functions. */
 class LibcTest {
-    @Test
-    void linkForListingLinksWithoutError() {
-        assertThatCode(Libc::linkForListing).doesNotThrowAnyException();
-    }
-
     @Test
     void readsProcSelfThroughOpenatGetdentsReadlinkatReadAndClose() throws Exception {
         try (Arena arena = Arena.ofConfined()) {

@@ -2,13 +2,21 @@ package dev.netwarden.cli;
 
 import picocli.AutoComplete;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Prints a bash/zsh completion script: {@code source <(netwarden completion)}. */
-@Command(name = "completion", description = "Print a bash/zsh completion script (use: source <(netwarden completion)).")
 final class CompletionCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private final CommandSpec spec;
+
+    private CompletionCommand() {
+        spec = CommandSpec.wrapWithoutInspection(this).name("completion");
+        spec.usageMessage().description("Print a bash/zsh completion script (use: source <(netwarden completion)).");
+    }
+
+    /** The {@code completion} subcommand's model, bound to a new command object. */
+    static CommandSpec spec() {
+        return new CompletionCommand().spec;
+    }
 
     @Override
     public void run() {

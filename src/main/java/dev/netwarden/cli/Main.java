@@ -1,22 +1,30 @@
 package dev.netwarden.cli;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-/** Entry point: {@code netwarden <command> [options]}. */
-@Command(name = "netwarden",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        description = "Shows a Linux machine's network connections with the processes behind them.",
-        subcommands = {ConnsCommand.class, CommandLine.HelpCommand.class, CompletionCommand.class})
+/**
+ * Entry point: {@code netwarden <command> [options]}. The commands' picocli models are built with
+ * the programmatic API (why: see {@link ConnsCommand}).
+ */
 public final class Main implements Runnable {
     /** Exit code for a usage error (bad flag, bad filter), as picocli and ss use. */
     public static final int EXIT_USAGE = 2;
     /** Exit code when the kernel refused or failed a request. */
     public static final int EXIT_KERNEL = 1;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private final CommandSpec spec;
+
+    private Main() {
+        spec = CommandSpec.wrapWithoutInspection(this).name("netwarden").versionProvider(new VersionProvider());
+        spec.usageMessage().description("Shows a Linux machine's network connections with the processes behind them.");
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.").build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).description("Print version information and exit.").build());
+        spec.addSubcommand("conns", new CommandLine(ConnsCommand.spec()));
+        spec.addSubcommand("help", new CommandLine(HelpCommand.spec()));
+        spec.addSubcommand("completion", new CommandLine(CompletionCommand.spec()));
+    }
 
     @Override
     public void run() {
@@ -24,7 +32,7 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = new CommandLine(new Main().spec);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("netwarden: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
@@ -37,7 +45,14 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        int code = commandLine().execute(args);
-        System.exit(code);
+        if (AotTraining.requested()) {
+            System.exit(AotTraining.run());
+        }
+        System.exit(execute(args));
+    }
+
+    /** Runs one command line; returns its exit code. */
+    static int execute(String[] args) {
+        return commandLine().execute(args);
     }
 }

@@ -72,7 +72,10 @@ public final class ConnsRun {
         boolean unixPeerFilter = kinds.stream().anyMatch(Netid::isUnix);
         Predicate<SocketEntry> socketFilter = unixPeerFilter ? s -> true : filter::matches;
 
-        ProcessTable processes = new ProcessTable();
+        // The table shows no cmdline or cgroup: reading them for every holder would cost a third
+        // of the process reading for nothing.
+        ProcessTable processes = new ProcessTable(request.format() == ConnsRequest.Format.TABLE
+                ? ProcessTable.Detail.BASIC : ProcessTable.Detail.FULL);
         ConnectionLister.Listing listing;
         try {
             listing = new ConnectionLister(processes).list(new ConnectionLister.Selection(queries, socketFilter, request.processes()));

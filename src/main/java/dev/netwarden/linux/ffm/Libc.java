@@ -54,20 +54,64 @@ public final class Libc {
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
-    private static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SENDTO = downcall("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECV = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle OPENAT = downcall("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle GETDENTS64 = downcall("getdents64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle READLINKAT = downcall("readlinkat", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-    private static final MethodHandle READ = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle GETUID = LINKER.downcallHandle(LOOKUP.find("geteuid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
+    // One holder class per function: a downcall handle is linked when its function is first called
+    // (JVM class-init semantics make that thread-safe and lock-free afterwards), so a command pays only
+    // for the functions it uses. Linking costs ~2-4 ms per distinct descriptor shape (the JDK spins a
+    // stub class that the AOT cache does not keep), plus ~20 ms for the first handle of the process.
+    // Functions with the same shape share the stub: read and getdents64; send and recv.
+    private static final class Socket {
+        static final MethodHandle H = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Bind {
+        static final MethodHandle H = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class SendTo {
+        static final MethodHandle H = downcall("sendto",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Send {
+        static final MethodHandle H = downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class Recv {
+        static final MethodHandle H = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class Close {
+        static final MethodHandle H = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    private static final class SetSockOpt {
+        static final MethodHandle H = downcall("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class GetSockName {
+        static final MethodHandle H = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    private static final class OpenAt {
+        static final MethodHandle H = downcall("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class GetDents64 {
+        static final MethodHandle H = downcall("getdents64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class ReadLinkAt {
+        static final MethodHandle H = downcall("readlinkat", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class Read {
+        static final MethodHandle H = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class GetEuid {
+        static final MethodHandle H = LINKER.downcallHandle(LOOKUP.find("geteuid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
+    }
 
     private Libc() {
     }
@@ -110,7 +154,7 @@ public final class Libc {
 
     public static int socket(CallState st, int domain, int type, int protocol) {
         try {
-            return (int) SOCKET.invokeExact(st.segment, domain, type, protocol);
+            return (int) Socket.H.invokeExact(st.segment, domain, type, protocol);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -118,7 +162,7 @@ public final class Libc {
 
     public static int bind(CallState st, int fd, MemorySegment addr, int len) {
         try {
-            return (int) BIND.invokeExact(st.segment, fd, addr, len);
+            return (int) Bind.H.invokeExact(st.segment, fd, addr, len);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -126,7 +170,16 @@ public final class Libc {
 
     public static long sendto(CallState st, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
         try {
-            return (long) SENDTO.invokeExact(st.segment, fd, buf, len, flags, addr, addrLen);
+            return (long) SendTo.H.invokeExact(st.segment, fd, buf, len, flags, addr, addrLen);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** send(2): for a socket with a default destination (a netlink socket's is the kernel). */
+    public static long send(CallState st, int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) Send.H.invokeExact(st.segment, fd, buf, len, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -134,7 +187,7 @@ public final class Libc {
 
     public static long recv(CallState st, int fd, MemorySegment buf, long len, int flags) {
         try {
-            return (long) RECV.invokeExact(st.segment, fd, buf, len, flags);
+            return (long) Recv.H.invokeExact(st.segment, fd, buf, len, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -142,7 +195,7 @@ public final class Libc {
 
     public static int close(CallState st, int fd) {
         try {
-            return (int) CLOSE.invokeExact(st.segment, fd);
+            return (int) Close.H.invokeExact(st.segment, fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -150,7 +203,7 @@ public final class Libc {
 
     public static int setsockopt(CallState st, int fd, int level, int name, MemorySegment value, int len) {
         try {
-            return (int) SETSOCKOPT.invokeExact(st.segment, fd, level, name, value, len);
+            return (int) SetSockOpt.H.invokeExact(st.segment, fd, level, name, value, len);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -166,7 +219,7 @@ public final class Libc {
 
     public static int getsockname(CallState st, int fd, MemorySegment addr, MemorySegment lenPtr) {
         try {
-            return (int) GETSOCKNAME.invokeExact(st.segment, fd, addr, lenPtr);
+            return (int) GetSockName.H.invokeExact(st.segment, fd, addr, lenPtr);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -175,7 +228,7 @@ public final class Libc {
     /** openat(2); {@code path} must be a NUL-terminated C string. */
     public static int openat(CallState st, int dirFd, MemorySegment path, int flags) {
         try {
-            return (int) OPENAT.invokeExact(st.segment, dirFd, path, flags, 0);
+            return (int) OpenAt.H.invokeExact(st.segment, dirFd, path, flags, 0);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -183,7 +236,7 @@ public final class Libc {
 
     public static long getdents64(CallState st, int fd, MemorySegment buf, long len) {
         try {
-            return (long) GETDENTS64.invokeExact(st.segment, fd, buf, len);
+            return (long) GetDents64.H.invokeExact(st.segment, fd, buf, len);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -192,7 +245,7 @@ public final class Libc {
     /** readlinkat(2); {@code path} must be a NUL-terminated C string. Returns bytes written (no NUL). */
     public static long readlinkat(CallState st, int dirFd, MemorySegment path, MemorySegment buf, long len) {
         try {
-            return (long) READLINKAT.invokeExact(st.segment, dirFd, path, buf, len);
+            return (long) ReadLinkAt.H.invokeExact(st.segment, dirFd, path, buf, len);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -200,7 +253,7 @@ public final class Libc {
 
     public static long read(CallState st, int fd, MemorySegment buf, long len) {
         try {
-            return (long) READ.invokeExact(st.segment, fd, buf, len);
+            return (long) Read.H.invokeExact(st.segment, fd, buf, len);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -209,7 +262,7 @@ public final class Libc {
     /** The effective uid of this process. */
     public static int geteuid() {
         try {
-            return (int) GETUID.invokeExact();
+            return (int) GetEuid.H.invokeExact();
         } catch (Throwable t) {
             throw rethrow(t);
         }

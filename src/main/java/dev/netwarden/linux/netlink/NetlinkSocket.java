@@ -40,7 +40,6 @@ public final class NetlinkSocket implements AutoCloseable {
     private final Libc.CallState callState;
     private final MemorySegment receiveBuffer;
     private final MemorySegment sendBuffer;
-    private final MemorySegment kernelAddress;
     private final NetlinkMessageCursor cursor = new NetlinkMessageCursor();
     private final int portId;
     private int fd;
@@ -55,10 +54,10 @@ public final class NetlinkSocket implements AutoCloseable {
         this.fd = fd;
         this.receiveBuffer = arena.allocate(RECEIVE_BUFFER_BYTES, 8);
         this.sendBuffer = arena.allocate(SEND_BUFFER_BYTES, 8);
-        this.kernelAddress = arena.allocate(SOCKADDR_NL_LENGTH, 4);
-        kernelAddress.set(U16, 0, (short) Libc.AF_NETLINK);
-
-        Libc.check(callState, "bind(AF_NETLINK)", Libc.bind(callState, fd, kernelAddress, SOCKADDR_NL_LENGTH));
+        // nl_pid 0: the kernel picks our port id. Unconnected, the socket sends to the kernel.
+        MemorySegment local = arena.allocate(SOCKADDR_NL_LENGTH, 4);
+        local.set(U16, 0, (short) Libc.AF_NETLINK);
+        Libc.check(callState, "bind(AF_NETLINK)", Libc.bind(callState, fd, local, SOCKADDR_NL_LENGTH));
         MemorySegment bound = arena.allocate(SOCKADDR_NL_LENGTH, 4);
         MemorySegment boundLen = arena.allocateFrom(ValueLayout.JAVA_INT, SOCKADDR_NL_LENGTH);
         Libc.check(callState, "getsockname(AF_NETLINK)", Libc.getsockname(callState, fd, bound, boundLen));
@@ -138,15 +137,17 @@ public final class NetlinkSocket implements AutoCloseable {
         sendBuffer.set(U32, NetlinkHeader.OFFSET_SEQ, seq);
         sendBuffer.set(U32, NetlinkHeader.OFFSET_PID, 0);
         for (int attempt = 0; ; attempt++) {
-            long n = Libc.sendto(callState, fd, sendBuffer, len, 0, kernelAddress, SOCKADDR_NL_LENGTH);
+            // send, not sendto: an unconnected netlink socket sends to the kernel (nl_pid 0) by
+            // default, and send shares its downcall stub with recv (one stub less to link).
+            long n = Libc.send(callState, fd, sendBuffer, len, 0);
             if (n >= 0) {
                 if (n != len) {
-                    throw new IOException("netlink sendto sent " + n + " of " + len + " bytes");
+                    throw new IOException("netlink send sent " + n + " of " + len + " bytes");
                 }
                 return seq;
             }
             if (callState.errno() != Errno.EINTR || attempt >= MAX_EINTR_RETRIES) {
-                throw new ErrnoException("sendto(netlink)", callState.errno());
+                throw new ErrnoException("send(netlink)", callState.errno());
             }
         }
     }

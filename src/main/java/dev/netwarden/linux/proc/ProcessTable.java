@@ -36,18 +36,42 @@ import java.util.concurrent.ConcurrentHashMap;
  * read it, and one result wins.
  */
 public final class ProcessTable {
+    /**
+     * Which /proc files a lookup reads. Why not always all: each file costs a few syscalls and the
+     * kernel's work to render it (~15 us); with hundreds of holder processes the two that only
+     * JSON/CSV show were a third of {@code conns -p}'s process reading.
+     */
+    public enum Detail {
+        /** stat, status and the exe link: pid, ppid, comm, start time, uid, user, exe. cmdline is
+         *  empty and cgroup/containerId are null (not read, not "none"). */
+        BASIC,
+        /** Also cmdline and cgroup. */
+        FULL
+    }
+
     private final Path procRoot;
     private final UserNames users;
+    private final Detail detail;
     private final ConcurrentHashMap<Integer, ProcessInfo> cache = new ConcurrentHashMap<>();
 
-    /** The machine's /proc, users from /etc/passwd. */
+    /** The machine's /proc, users from /etc/passwd, every field. */
     public ProcessTable() {
-        this(Path.of("/proc"), UserNames.read(Path.of("/etc/passwd")));
+        this(Detail.FULL);
+    }
+
+    /** The machine's /proc, users from /etc/passwd. */
+    public ProcessTable(Detail detail) {
+        this(Path.of("/proc"), UserNames.read(Path.of("/etc/passwd")), detail);
     }
 
     public ProcessTable(Path procRoot, UserNames users) {
+        this(procRoot, users, Detail.FULL);
+    }
+
+    public ProcessTable(Path procRoot, UserNames users, Detail detail) {
         this.procRoot = Objects.requireNonNull(procRoot, "procRoot is null");
         this.users = Objects.requireNonNull(users, "users is null");
+        this.detail = Objects.requireNonNull(detail, "detail is null");
     }
 
     /** The process with this pid, from the cache or read now; empty when it does not exist (any more). */
@@ -130,6 +154,10 @@ public final class ProcessTable {
             exeDeleted = link.deleted();
         } catch (IOException | MalformedProcFileException ignored) {
             // kernel thread (ENOENT) or another user's process (EACCES): no exe
+        }
+        if (detail == Detail.BASIC) {
+            return new ProcessInfo(pid, stat.ppid(), uid, user, stat.comm(), exe, exeDeleted, List.of(),
+                    stat.startTicks(), null, null);
         }
         byte[] cmdlineBytes = readOrNull(dir.resolve("cmdline"));
         List<String> cmdline = cmdlineBytes == null ? List.of() : CmdlineParser.parse(cmdlineBytes);

@@ -37,6 +37,20 @@ class ProcessTableFakeTreeTest {
     }
 
     @Test
+    void basicDetailSkipsCmdlineAndCgroup() {
+        FakeProcTree tree = new FakeProcTree(tmp).recorded(4922, "comm-with-paren")
+                .link(4922, "exe", "/tmp/tmp.lEPhbqpO0x/a b) c (deleted)");
+        UserNames users = UserNames.parse(Fixtures.real("passwd"));
+        ProcessInfo full = new ProcessTable(tree.root(), users, ProcessTable.Detail.FULL).lookup(4922).orElseThrow();
+        ProcessInfo basic = new ProcessTable(tree.root(), users, ProcessTable.Detail.BASIC).lookup(4922).orElseThrow();
+
+        assertThat(full.cmdline()).isNotEmpty();
+        assertThat(full.cgroup()).isNotNull();
+        assertThat(basic).isEqualTo(new ProcessInfo(full.pid(), full.ppid(), full.uid(), full.user(), full.comm(),
+                full.exe(), full.exeDeleted(), java.util.List.of(), full.startTicks(), null, null));
+    }
+
+    @Test
     void kernelThreadHasNoExeAndNoArgv() {
         FakeProcTree tree = new FakeProcTree(tmp).recorded(2, "kthreadd");
         ProcessInfo info = new ProcessTable(tree.root(), UserNames.none()).lookup(2).orElseThrow();

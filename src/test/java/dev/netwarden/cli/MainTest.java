@@ -1,0 +1,76 @@
+package dev.netwarden.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The programmatic picocli model: the same commands, options, help and errors as the annotated one had. */
+class MainTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void rootHelpListsTheCommands() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).startsWith("Usage: netwarden [-hV] [COMMAND]")
+                .contains("  conns       List sockets", "  help        Display help information", "  completion  Print a bash/zsh");
+    }
+
+    @Test
+    void connsHelpShowsEveryOptionInDeclarationOrder() {
+        assertThat(run("help", "conns")).isZero();
+        String help = out.toString();
+        assertThat(help).startsWith("Usage: netwarden conns [-46aehilnpPtuwx] [--csv] [--json] [--pid=PID]...")
+                .contains("[FILTER...]", "--process=NAME", "--user=USER", "Exit status: 0 ok");
+        assertThat(help.indexOf("-t, --tcp")).isLessThan(help.indexOf("-u, --udp"));
+        assertThat(help.indexOf("      --json  ")).isLessThan(help.indexOf("      --csv  "));
+        assertThat(run("conns", "--help")).isZero();
+    }
+
+    @Test
+    void exclusiveFlagsAndBadValuesAreUsageErrors() {
+        assertThat(run("conns", "--json", "--csv")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(err.toString()).contains("--json and --csv exclude each other");
+        assertThat(run("conns", "-p", "-P")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(run("conns", "--pid", "abc")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(err.toString()).contains("'abc' is not an int");
+        assertThat(run("conns", "--bogus")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(run("help", "bogus")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(err.toString()).contains("Unknown subcommand 'bogus'.");
+    }
+
+    @Test
+    void parsesRepeatableOptionsAndTheFilter() {
+        CommandLine.ParseResult parsed = Main.commandLine()
+                .parseArgs("conns", "-tan", "--pid", "1", "--pid", "2", "--user", "root", "state", "listening");
+        CommandLine.ParseResult conns = parsed.subcommand();
+        assertThat(conns.hasMatchedOption("-t")).isTrue();
+        assertThat(conns.hasMatchedOption("-a")).isTrue();
+        assertThat(conns.hasMatchedOption("-u")).isFalse();
+        assertThat(conns.<java.util.List<Integer>>matchedOptionValue("--pid", null)).containsExactly(1, 2);
+        assertThat(conns.<java.util.List<String>>matchedOptionValue("--user", null)).containsExactly("root");
+        assertThat(conns.matchedPositionals().getFirst().<java.util.List<String>>getValue()).containsExactly("state", "listening");
+    }
+
+    @Test
+    void completionScriptCompletesCommandsAndConnsFlags() {
+        assertThat(run("completion")).isZero();
+        assertThat(out.toString()).contains("'--no-processes'", "'--json'", "\"conns\" \"completion\"");
+    }
+
+    @Test
+    void connsRunsAgainstTheKernel() {
+        assertThat(run("conns", "-tlnP", "sport", "=", ":1")).isZero();
+    }
+}

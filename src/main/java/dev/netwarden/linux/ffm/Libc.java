@@ -17,7 +17,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * Downcalls into glibc, each capturing errno. Methods return the raw result (negative on failure)
  * and leave the errno in the caller's {@link CallState}, so hot loops (one readlinkat per fd of every
- * process) neither allocate nor throw; the {@code ...OrThrow} variants are for setup paths.
+ * process) neither allocate nor throw; setup paths turn a failure into an exception with {@link #check}.
  *
  * <p>Why a per-thread {@code CallState} and not one shared buffer: the kernel writes errno per
  * thread, and the daemon reads /proc and netlink from several threads at once.
@@ -94,7 +94,9 @@ public final class Libc {
     }
 
     private static final class OpenAt {
-        static final MethodHandle H = downcall("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+        // openat(int, const char *, int, ...): the mode is C-variadic, so it is declared as such.
+        static final MethodHandle H = downcall("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(3));
     }
 
     private static final class GetDents64 {
@@ -116,9 +118,12 @@ public final class Libc {
     private Libc() {
     }
 
-    private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... more) {
         MemorySegment symbol = LOOKUP.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(symbol, descriptor, CAPTURE_ERRNO);
+        Linker.Option[] options = new Linker.Option[more.length + 1];
+        options[0] = CAPTURE_ERRNO;
+        System.arraycopy(more, 0, options, 1, more.length);
+        return LINKER.downcallHandle(symbol, descriptor, options);
     }
 
     /** Where a downcall leaves its errno. One per thread; never shared between threads. */

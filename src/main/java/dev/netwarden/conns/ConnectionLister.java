@@ -52,7 +52,9 @@ public final class ConnectionLister {
         if (selection.processes()) {
             scan = CompletableFuture.supplyAsync(() -> {
                 SocketHolderIndex index = new SocketHolderIndex();
+                PhaseTimes.mark("scan thread start");
                 index.refresh();
+                PhaseTimes.mark("proc fd scan");
                 return index;
             }, runnable -> Thread.ofPlatform().daemon().name("proc-fd-scan").start(runnable));
         }
@@ -64,6 +66,7 @@ public final class ConnectionLister {
                         sockets.add(s);
                     }
                 });
+                PhaseTimes.mark("sock_diag dump " + q);
             }
         }
         if (scan == null) {
@@ -79,11 +82,14 @@ public final class ConnectionLister {
         } catch (CompletionException e) {
             throw new IOException("cannot scan /proc for socket holders: " + e.getCause().getMessage(), e.getCause());
         }
+        PhaseTimes.mark("wait for scan");
         SocketHolderSnapshot holders = index.snapshot();
+        PhaseTimes.mark("holder snapshot");
         List<Connection> rows = new ArrayList<>(sockets.size());
         for (SocketEntry s : sockets) {
             rows.add(new Connection(s, owners(s, holders)));
         }
+        PhaseTimes.mark("join + process reads");
         return new Listing(rows, index.unreadableProcesses(), index.processCount());
     }
 

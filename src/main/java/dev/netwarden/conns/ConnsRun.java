@@ -44,6 +44,7 @@ public final class ConnsRun {
         Services services = Services.load(Services.ETC_SERVICES);
         NetInterfaces interfaces = NetInterfaces.current();
         Set<Netid> kinds = kinds(request);
+        PhaseTimes.mark("services+interfaces");
 
         // UNIX peers are known by inode only; a `dst /path` filter needs the peer's path, so the
         // filter looks it up in the listing itself (filled below, before any socket is matched).
@@ -85,6 +86,7 @@ public final class ConnsRun {
         }
 
         List<Connection> rows = listing.connections();
+        PhaseTimes.mark("list (dump+scan+join)");
         if (unixPeerFilter) {
             for (Connection c : rows) {
                 SocketEntry s = c.socket();
@@ -106,6 +108,7 @@ public final class ConnsRun {
                     + ": their sockets are listed without a process (run as root to see every owner)");
         }
 
+        PhaseTimes.mark("filter rows");
         ConnectionsOutput output = switch (request.format()) {
             case JSON -> new JsonFormat(services, interfaces::nameOf);
             case CSV -> new CsvFormat();
@@ -119,6 +122,7 @@ public final class ConnsRun {
         }
         output.write(rows, warnings, out);
         out.flush();
+        PhaseTimes.mark("output written");
         return EXIT_OK;
     }
 

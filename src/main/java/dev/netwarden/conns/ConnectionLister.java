@@ -41,15 +41,21 @@ public final class ConnectionLister {
     }
 
     private final ProcessTable processes;
+    private CompletableFuture<SocketHolderIndex> scan;
 
     public ConnectionLister(ProcessTable processes) {
         this.processes = Objects.requireNonNull(processes, "processes is null");
     }
 
-    public Listing list(Selection selection) throws IOException {
-        CompletableFuture<SocketHolderIndex> scan = null;
-        if (selection.processes()) {
+    /**
+     * Starts the /proc fd scan on its own thread now, if not yet started, so that it overlaps with
+     * whatever the caller still prepares (services, filter parsing: ~20 ms of a run). {@link #list}
+     * uses the started scan when its selection wants processes; otherwise the scan is just dropped.
+     */
+    public synchronized CompletableFuture<SocketHolderIndex> startScan() {
+        if (scan == null) {
             scan = CompletableFuture.supplyAsync(() -> {
+                PhaseTimes.mark("scan thread running");
                 SocketHolderIndex index = new SocketHolderIndex();
                 PhaseTimes.mark("scan thread start");
                 index.refresh();
@@ -57,6 +63,12 @@ public final class ConnectionLister {
                 return index;
             }, runnable -> Thread.ofPlatform().daemon().name("proc-fd-scan").start(runnable));
         }
+        return scan;
+    }
+
+    /** Lists once; a lister is for one listing (its scan is started once, see {@link #startScan()}). */
+    public Listing list(Selection selection) throws IOException {
+        CompletableFuture<SocketHolderIndex> scan = selection.processes() ? startScan() : null;
         List<SocketEntry> sockets = new ArrayList<>();
         try (SockDiag diag = SockDiag.open()) {
             for (SockDiagQuery q : selection.queries()) {
@@ -99,6 +111,7 @@ public final class ConnectionLister {
      */
     private static final class Join implements SocketHolderSnapshot.HolderVisitor {
         private final ProcessTable processes;
+    private CompletableFuture<SocketHolderIndex> scan;
         private final SocketHolderSnapshot holders;
         /** pid -> process (open addressing; pid 0 never holds an fd, so 0 marks a free slot). */
         private int[] pidKeys = new int[256];

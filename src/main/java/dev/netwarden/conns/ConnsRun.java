@@ -41,6 +41,15 @@ public final class ConnsRun {
     }
 
     public static int run(ConnsRequest request, PrintStream out, PrintStream err) throws IOException {
+        PhaseTimes.mark("command line parsed");
+        // The table shows no cmdline or cgroup: reading them for every holder would cost a third
+        // of the process reading for nothing.
+        ProcessTable processes = new ProcessTable(request.format() == ConnsRequest.Format.TABLE
+                ? ProcessTable.Detail.BASIC : ProcessTable.Detail.FULL);
+        ConnectionLister lister = new ConnectionLister(processes);
+        if (request.processes()) {
+            lister.startScan(); // first: the scan is the longest phase, and needs nothing parsed below
+        }
         Services services = Services.load(Services.ETC_SERVICES);
         NetInterfaces interfaces = NetInterfaces.current();
         Set<Netid> kinds = kinds(request);
@@ -73,13 +82,9 @@ public final class ConnsRun {
         boolean unixPeerFilter = kinds.stream().anyMatch(Netid::isUnix);
         Predicate<SocketEntry> socketFilter = unixPeerFilter ? s -> true : filter::matches;
 
-        // The table shows no cmdline or cgroup: reading them for every holder would cost a third
-        // of the process reading for nothing.
-        ProcessTable processes = new ProcessTable(request.format() == ConnsRequest.Format.TABLE
-                ? ProcessTable.Detail.BASIC : ProcessTable.Detail.FULL);
         ConnectionLister.Listing listing;
         try {
-            listing = new ConnectionLister(processes).list(new ConnectionLister.Selection(queries, socketFilter, request.processes()));
+            listing = lister.list(new ConnectionLister.Selection(queries, socketFilter, request.processes()));
         } catch (IOException e) {
             err.println("netwarden conns: " + e.getMessage());
             return EXIT_KERNEL;

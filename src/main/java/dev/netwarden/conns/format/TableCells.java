@@ -108,8 +108,24 @@ final class TableCells {
             buf[length++] = '-';
             v = -v;
         }
+        if (v <= Integer.MAX_VALUE) {
+            appendInt((int) v); // int division: C1 calls into the runtime for every long one
+            return;
+        }
         int digits = 1;
         for (long p = v; p >= 10; p /= 10) {
+            digits++;
+        }
+        for (int i = length + digits - 1; i >= length; i--) {
+            buf[i] = (byte) ('0' + (v % 10));
+            v /= 10;
+        }
+        length += digits;
+    }
+
+    private void appendInt(int v) {
+        int digits = 1;
+        for (int p = v; p >= 10; p /= 10) {
             digits++;
         }
         for (int i = length + digits - 1; i >= length; i--) {

@@ -45,6 +45,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        dev.netwarden.conns.PhaseTimes.startUp();
         if (AotTraining.requested()) {
             System.exit(AotTraining.run());
         }

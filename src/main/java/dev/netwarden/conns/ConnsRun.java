@@ -41,9 +41,19 @@ public final class ConnsRun {
     }
 
     public static int run(ConnsRequest request, PrintStream out, PrintStream err) throws IOException {
+        PhaseTimes.mark("command line parsed");
+        // The table shows no cmdline or cgroup: reading them for every holder would cost a third
+        // of the process reading for nothing.
+        ProcessTable processes = new ProcessTable(request.format() == ConnsRequest.Format.TABLE
+                ? ProcessTable.Detail.BASIC : ProcessTable.Detail.FULL);
+        ConnectionLister lister = new ConnectionLister(processes);
+        if (request.processes()) {
+            lister.startScan(); // first: the scan is the longest phase, and needs nothing parsed below
+        }
         Services services = Services.load(Services.ETC_SERVICES);
         NetInterfaces interfaces = NetInterfaces.current();
         Set<Netid> kinds = kinds(request);
+        PhaseTimes.mark("services+interfaces");
 
         // UNIX peers are known by inode only; a `dst /path` filter needs the peer's path, so the
         // filter looks it up in the listing itself (filled below, before any socket is matched).
@@ -72,19 +82,16 @@ public final class ConnsRun {
         boolean unixPeerFilter = kinds.stream().anyMatch(Netid::isUnix);
         Predicate<SocketEntry> socketFilter = unixPeerFilter ? s -> true : filter::matches;
 
-        // The table shows no cmdline or cgroup: reading them for every holder would cost a third
-        // of the process reading for nothing.
-        ProcessTable processes = new ProcessTable(request.format() == ConnsRequest.Format.TABLE
-                ? ProcessTable.Detail.BASIC : ProcessTable.Detail.FULL);
         ConnectionLister.Listing listing;
         try {
-            listing = new ConnectionLister(processes).list(new ConnectionLister.Selection(queries, socketFilter, request.processes()));
+            listing = lister.list(new ConnectionLister.Selection(queries, socketFilter, request.processes()));
         } catch (IOException e) {
             err.println("netwarden conns: " + e.getMessage());
             return EXIT_KERNEL;
         }
 
         List<Connection> rows = listing.connections();
+        PhaseTimes.mark("list (dump+scan+join)");
         if (unixPeerFilter) {
             for (Connection c : rows) {
                 SocketEntry s = c.socket();
@@ -106,6 +113,7 @@ public final class ConnsRun {
                     + ": their sockets are listed without a process (run as root to see every owner)");
         }
 
+        PhaseTimes.mark("filter rows");
         ConnectionsOutput output = switch (request.format()) {
             case JSON -> new JsonFormat(services, interfaces::nameOf);
             case CSV -> new CsvFormat();
@@ -119,6 +127,7 @@ public final class ConnsRun {
         }
         output.write(rows, warnings, out);
         out.flush();
+        PhaseTimes.mark("output written");
         return EXIT_OK;
     }
 

@@ -52,7 +52,7 @@ public final class JsonFormat implements ConnectionsOutput {
         Objects.requireNonNull(connections, "connections is null");
         try (JsonGenerator g = FACTORY.createGenerator(ObjectWriteContext.empty(), new NonClosing(out), JsonEncoding.UTF8)) {
             g.writeStartObject();
-            str(g, "schema", SCHEMA);
+            str(g, P_SCHEMA, SCHEMA);
             g.writeArrayPropertyStart("sockets");
             for (Connection c : connections) {
                 writeSocket(g, c);
@@ -73,31 +73,31 @@ public final class JsonFormat implements ConnectionsOutput {
     private void writeSocket(JsonGenerator g, Connection c) {
         SocketEntry s = c.socket();
         g.writeStartObject();
-        str(g, "netid", s.netid().label());
-        str(g, "family", s.netid().isUnix() ? "unix" : s.isIpv6() ? "inet6" : "inet");
-        str(g, "state", StableStateName.of(s.state()));
-        g.writeName(name("recv_q")); g.writeNumber(s.recvQ());
-        g.writeName(name("send_q")); g.writeNumber(s.sendQ());
-        writeEndpoint(g, "local", s, s.local());
-        writeEndpoint(g, "remote", s, s.remote());
+        str(g, P_NETID, s.netid().label());
+        str(g, P_FAMILY, s.netid().isUnix() ? "unix" : s.isIpv6() ? "inet6" : "inet");
+        str(g, P_STATE, StableStateName.of(s.state()));
+        g.writeName(P_RECV_Q); g.writeNumber(s.recvQ());
+        g.writeName(P_SEND_Q); g.writeNumber(s.sendQ());
+        writeEndpoint(g, P_LOCAL, s, s.local());
+        writeEndpoint(g, P_REMOTE, s, s.remote());
         if (s.netid().isUnix()) {
-            str(g, "path", s.unixPath() == null || s.unixPath().isEmpty() ? null : s.unixPath());
-            writeNullableNumber(g, "peer_inode", s.unixPeerInode(), 0);
+            str(g, P_PATH, s.unixPath() == null || s.unixPath().isEmpty() ? null : s.unixPath());
+            writeNullableNumber(g, P_PEER_INODE, s.unixPeerInode(), 0);
         } else {
-            g.writeName(name("path")); g.writeNull();
-            g.writeName(name("peer_inode")); g.writeNull();
+            g.writeName(P_PATH); g.writeNull();
+            g.writeName(P_PEER_INODE); g.writeNull();
         }
-        writeNullableNumber(g, "uid", s.uid(), -1);
-        g.writeName(name("inode")); g.writeNumber(s.inode());
+        writeNullableNumber(g, P_UID, s.uid(), -1);
+        g.writeName(P_INODE); g.writeNumber(s.inode());
         if (s.cookie() == 0) {
-            g.writeName(name("cookie")); g.writeNull();
+            g.writeName(P_COOKIE); g.writeNull();
         } else {
-            str(g, "cookie", Long.toUnsignedString(s.cookie()));
+            str(g, P_COOKIE, Long.toUnsignedString(s.cookie()));
         }
-        writeNullableNumber(g, "interface", s.interfaceIndex(), 0);
-        str(g, "interface_name",
+        writeNullableNumber(g, P_INTERFACE, s.interfaceIndex(), 0);
+        str(g, P_INTERFACE_NAME,
                 s.interfaceIndex() == 0 || interfaceName == null ? null : interfaceName.apply(s.interfaceIndex()));
-        str(g, "congestion", s.congestion());
+        str(g, P_CONGESTION, s.congestion());
         writeTcpInfo(g, s.tcpInfo());
         g.writeArrayPropertyStart("processes");
         for (Owner o : c.owners()) {
@@ -107,82 +107,119 @@ public final class JsonFormat implements ConnectionsOutput {
         g.writeEndObject();
     }
 
-    private void writeEndpoint(JsonGenerator g, String name, SocketEntry s, InetEndpoint e) {
+    private void writeEndpoint(JsonGenerator g, SerializedString name, SocketEntry s, InetEndpoint e) {
         if (e == null) {
-            g.writeName(name(name)); g.writeNull();
+            g.writeName(name); g.writeNull();
             return;
         }
-        g.writeName(name(name)); g.writeStartObject();
+        g.writeName(name); g.writeStartObject();
         StringBuilder sb = new StringBuilder(39);
         AddressText.append(sb, e.address(), s.isIpv6());
-        str(g, "address", sb.toString());
-        g.writeName(name("port")); g.writeNumber(e.port());
-        str(g, "service", services.name(s.netid(), e.port()));
+        str(g, P_ADDRESS, sb.toString());
+        g.writeName(P_PORT); g.writeNumber(e.port());
+        str(g, P_SERVICE, services.name(s.netid(), e.port()));
         g.writeEndObject();
     }
 
     private static void writeTcpInfo(JsonGenerator g, TcpInfo t) {
         if (t == null) {
-            g.writeName(name("tcp_info")); g.writeNull();
+            g.writeName(P_TCP_INFO); g.writeNull();
             return;
         }
         g.writeObjectPropertyStart("tcp_info");
-        g.writeName(name("rtt_us")); g.writeNumber(Integer.toUnsignedLong(t.rttMicros()));
-        g.writeName(name("rttvar_us")); g.writeNumber(Integer.toUnsignedLong(t.rttVarMicros()));
-        g.writeName(name("snd_mss")); g.writeNumber(t.sndMss());
-        g.writeName(name("rcv_mss")); g.writeNumber(t.rcvMss());
-        g.writeName(name("snd_cwnd")); g.writeNumber(t.sndCwnd());
-        g.writeName(name("retransmits")); g.writeNumber(t.retransmits());
-        g.writeName(name("total_retrans")); g.writeNumber(t.totalRetrans());
-        g.writeName(name("bytes_acked")); g.writeNumber(t.bytesAcked());
-        g.writeName(name("bytes_received")); g.writeNumber(t.bytesReceived());
-        g.writeName(name("segs_out")); g.writeNumber(t.segsOut());
-        g.writeName(name("segs_in")); g.writeNumber(t.segsIn());
-        g.writeName(name("last_data_sent_ms")); g.writeNumber(t.lastDataSentMillis());
-        g.writeName(name("last_data_recv_ms")); g.writeNumber(t.lastDataRecvMillis());
+        g.writeName(P_RTT_US); g.writeNumber(Integer.toUnsignedLong(t.rttMicros()));
+        g.writeName(P_RTTVAR_US); g.writeNumber(Integer.toUnsignedLong(t.rttVarMicros()));
+        g.writeName(P_SND_MSS); g.writeNumber(t.sndMss());
+        g.writeName(P_RCV_MSS); g.writeNumber(t.rcvMss());
+        g.writeName(P_SND_CWND); g.writeNumber(t.sndCwnd());
+        g.writeName(P_RETRANSMITS); g.writeNumber(t.retransmits());
+        g.writeName(P_TOTAL_RETRANS); g.writeNumber(t.totalRetrans());
+        g.writeName(P_BYTES_ACKED); g.writeNumber(t.bytesAcked());
+        g.writeName(P_BYTES_RECEIVED); g.writeNumber(t.bytesReceived());
+        g.writeName(P_SEGS_OUT); g.writeNumber(t.segsOut());
+        g.writeName(P_SEGS_IN); g.writeNumber(t.segsIn());
+        g.writeName(P_LAST_DATA_SENT_MS); g.writeNumber(t.lastDataSentMillis());
+        g.writeName(P_LAST_DATA_RECV_MS); g.writeNumber(t.lastDataRecvMillis());
         g.writeEndObject();
     }
 
     private static void writeProcess(JsonGenerator g, Owner o) {
         ProcessInfo p = o.process();
         g.writeStartObject();
-        g.writeName(name("pid")); g.writeNumber(p.pid());
-        g.writeName(name("fd")); g.writeNumber(o.fd());
-        str(g, "name", p.comm());
-        str(g, "user", p.user());
-        writeNullableNumber(g, "uid", p.uid(), -1);
-        str(g, "exe", p.exe());
-        g.writeName(name("exe_deleted")); g.writeBoolean(p.exeDeleted());
+        g.writeName(P_PID); g.writeNumber(p.pid());
+        g.writeName(P_FD); g.writeNumber(o.fd());
+        str(g, P_NAME, p.comm());
+        str(g, P_USER, p.user());
+        writeNullableNumber(g, P_UID, p.uid(), -1);
+        str(g, P_EXE, p.exe());
+        g.writeName(P_EXE_DELETED); g.writeBoolean(p.exeDeleted());
         g.writeArrayPropertyStart("cmdline");
         for (String arg : p.cmdline()) {
             value(g, arg);
         }
         g.writeEndArray();
-        writeNullableNumber(g, "ppid", p.ppid(), -1);
-        writeNullableNumber(g, "start_ticks", p.startTicks(), -1);
-        str(g, "cgroup", p.cgroup());
-        str(g, "container_id", p.containerId());
+        writeNullableNumber(g, P_PPID, p.ppid(), -1);
+        writeNullableNumber(g, P_START_TICKS, p.startTicks(), -1);
+        str(g, P_CGROUP, p.cgroup());
+        str(g, P_CONTAINER_ID, p.containerId());
         g.writeEndObject();
     }
 
-    private static void writeNullableNumber(JsonGenerator g, String name, long value, long absent) {
+    private static void writeNullableNumber(JsonGenerator g, SerializedString name, long value, long absent) {
         if (value == absent) {
-            g.writeName(name(name)); g.writeNull();
+            g.writeName(name); g.writeNull();
         } else {
-            g.writeName(name(name)); g.writeNumber(value);
+            g.writeName(name); g.writeNumber(value);
         }
     }
 
-    private static final java.util.concurrent.ConcurrentHashMap<String, SerializedString> NAMES =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    // Property names, escaped once (a map lookup per field and row cost more than the writing).
+    private static final SerializedString P_ADDRESS = new SerializedString("address");
+    private static final SerializedString P_BYTES_ACKED = new SerializedString("bytes_acked");
+    private static final SerializedString P_BYTES_RECEIVED = new SerializedString("bytes_received");
+    private static final SerializedString P_CGROUP = new SerializedString("cgroup");
+    private static final SerializedString P_CONGESTION = new SerializedString("congestion");
+    private static final SerializedString P_CONTAINER_ID = new SerializedString("container_id");
+    private static final SerializedString P_COOKIE = new SerializedString("cookie");
+    private static final SerializedString P_EXE = new SerializedString("exe");
+    private static final SerializedString P_EXE_DELETED = new SerializedString("exe_deleted");
+    private static final SerializedString P_FAMILY = new SerializedString("family");
+    private static final SerializedString P_FD = new SerializedString("fd");
+    private static final SerializedString P_INODE = new SerializedString("inode");
+    private static final SerializedString P_INTERFACE = new SerializedString("interface");
+    private static final SerializedString P_INTERFACE_NAME = new SerializedString("interface_name");
+    private static final SerializedString P_LAST_DATA_RECV_MS = new SerializedString("last_data_recv_ms");
+    private static final SerializedString P_LAST_DATA_SENT_MS = new SerializedString("last_data_sent_ms");
+    private static final SerializedString P_LOCAL = new SerializedString("local");
+    private static final SerializedString P_NAME = new SerializedString("name");
+    private static final SerializedString P_NETID = new SerializedString("netid");
+    private static final SerializedString P_PATH = new SerializedString("path");
+    private static final SerializedString P_PEER_INODE = new SerializedString("peer_inode");
+    private static final SerializedString P_PID = new SerializedString("pid");
+    private static final SerializedString P_PORT = new SerializedString("port");
+    private static final SerializedString P_PPID = new SerializedString("ppid");
+    private static final SerializedString P_RCV_MSS = new SerializedString("rcv_mss");
+    private static final SerializedString P_RECV_Q = new SerializedString("recv_q");
+    private static final SerializedString P_REMOTE = new SerializedString("remote");
+    private static final SerializedString P_RETRANSMITS = new SerializedString("retransmits");
+    private static final SerializedString P_RTT_US = new SerializedString("rtt_us");
+    private static final SerializedString P_RTTVAR_US = new SerializedString("rttvar_us");
+    private static final SerializedString P_SCHEMA = new SerializedString("schema");
+    private static final SerializedString P_SEGS_IN = new SerializedString("segs_in");
+    private static final SerializedString P_SEGS_OUT = new SerializedString("segs_out");
+    private static final SerializedString P_SEND_Q = new SerializedString("send_q");
+    private static final SerializedString P_SERVICE = new SerializedString("service");
+    private static final SerializedString P_SND_CWND = new SerializedString("snd_cwnd");
+    private static final SerializedString P_SND_MSS = new SerializedString("snd_mss");
+    private static final SerializedString P_START_TICKS = new SerializedString("start_ticks");
+    private static final SerializedString P_STATE = new SerializedString("state");
+    private static final SerializedString P_TCP_INFO = new SerializedString("tcp_info");
+    private static final SerializedString P_TOTAL_RETRANS = new SerializedString("total_retrans");
+    private static final SerializedString P_UID = new SerializedString("uid");
+    private static final SerializedString P_USER = new SerializedString("user");
 
-    /** Property names are escaped once, not per row. */
-    private static SerializedString name(String name) {
-        return NAMES.computeIfAbsent(name, SerializedString::new);
-    }
-
-    private static void str(JsonGenerator g, String name, String value) {
-        g.writeName(name(name));
+    private static void str(JsonGenerator g, SerializedString name, String value) {
+        g.writeName(name);
         value(g, value);
     }
 

@@ -271,6 +271,32 @@ class ConnsIT {
     }
 
     @Test
+    void processesComingAndGoingDuringTheScanNeverBreakTheListing() throws Exception {
+        // A bounded churn: 300 short-lived processes, each opening a listener and exiting at once,
+        // two at a time, stopping by itself after at most 60 s.
+        String churn = "import os, socket, time\n"
+                + "deadline = time.time() + 60\n"
+                + "for i in range(300):\n"
+                + "    if time.time() > deadline: break\n"
+                + "    pid = os.fork()\n"
+                + "    if pid == 0:\n"
+                + "        s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); os._exit(0)\n"
+                + "    if i % 2: os.waitpid(-1, 0); os.waitpid(-1, 0)\n"
+                + "    time.sleep(0.01)\n"
+                + "print('done', flush=True)\n";
+        Process p = ns.start(PYTHON, "-c", churn);
+        for (int i = 0; i < 8 && p.isAlive(); i++) {
+            Result r = netwarden("conns", "-a", "--json");
+            assertThat(r.exit()).as("run %d; stderr: %s", i, r.err()).isZero();
+            JsonNode doc = JSON.readTree(r.out());
+            assertThat(doc.get("sockets").size()).isGreaterThanOrEqualTo(9);
+            Result table = netwarden("conns", "-a");
+            assertThat(table.exit()).as("table run %d; stderr: %s", i, table.err()).isZero();
+        }
+        assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void badInputGetsAClearErrorAndExitTwo() throws Exception {
         Result badFilter = netwarden("conns", "dport", "=", ":notaport");
         assertThat(badFilter.exit()).isEqualTo(2);

@@ -297,6 +297,41 @@ class ConnsIT {
     }
 
     @Test
+    void unixSocketsWithPathsPeersAndHolders() throws Exception {
+        Path dir = Files.createTempDirectory("nw-conns-unix");
+        Path sock = dir.resolve("listener.sock");
+        try {
+            Process p = ns.start(PYTHON, script.toString(), "unix", sock.toString());
+            awaitLine(reader(p), "ready");
+            List<JsonNode> unix = sockets(connsJson("-x", "-a")).stream()
+                    .filter(s -> s.get("processes").size() > 0 && s.get("processes").get(0).get("pid").asLong() == p.pid())
+                    .toList();
+            JsonNode listener = unix.stream().filter(s -> s.get("state").asString().equals("listening")).findFirst().orElseThrow();
+            assertThat(listener.get("netid").asString()).isEqualTo("u_str");
+            assertThat(listener.get("family").asString()).isEqualTo("unix");
+            assertThat(listener.get("path").asString()).isEqualTo(sock.toString());
+            assertThat(listener.get("send_q").asInt()).as("backlog").isEqualTo(4);
+            List<JsonNode> connected = unix.stream().filter(s -> s.get("netid").asString().equals("u_str")
+                    && s.get("state").asString().equals("established")).toList();
+            assertThat(connected).as("both ends of the accepted connection").hasSize(2);
+            assertThat(connected.get(0).get("peer_inode").asLong()).isEqualTo(connected.get(1).get("inode").asLong());
+            assertThat(connected.get(1).get("peer_inode").asLong()).isEqualTo(connected.get(0).get("inode").asLong());
+            assertThat(unix).anySatisfy(s -> {
+                assertThat(s.get("netid").asString()).isEqualTo("u_dgr");
+                assertThat(s.get("path").asString()).isEqualTo("@nw-test-dgram");
+            });
+            // The filter language works on UNIX paths too. The accepted end carries the listener's
+            // path, as the kernel (and so ss) reports it; the connecting end has no name.
+            assertThat(sockets(connsJson("-x", "-a", "src", sock.toString())))
+                    .extracting(s -> s.get("state").asString()).containsExactlyInAnyOrder("listening", "established");
+            p.destroy();
+        } finally {
+            Files.deleteIfExists(sock);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
     void badInputGetsAClearErrorAndExitTwo() throws Exception {
         Result badFilter = netwarden("conns", "dport", "=", ":notaport");
         assertThat(badFilter.exit()).isEqualTo(2);

@@ -6,6 +6,8 @@
                            a TCP connection to [::1]:7102
   conns_peers.py listen P [NAME]  one TCP listener on 127.0.0.1:P (used as a second user); with NAME,
                            the process first renames itself (prctl PR_SET_NAME), e.g. to a hostile name
+  conns_peers.py unix PATH  a UNIX stream listener at PATH with one accepted connection, and a datagram
+                           socket bound to the abstract name "@nw-test-dgram"
 
 Each prints "ready" once its sockets exist, then sleeps until killed (at most 120 s).
 """
@@ -53,6 +55,17 @@ elif mode == "listen":
     s.bind(("127.0.0.1", int(sys.argv[2])))
     s.listen(3)
     keep.append(s)
+    print("ready", flush=True)
+elif mode == "unix":
+    l = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    l.bind(sys.argv[2])
+    l.listen(4)
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.connect(sys.argv[2])
+    a, _ = l.accept()
+    d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    d.bind("\0nw-test-dgram")
+    keep += [l, c, a, d]
     print("ready", flush=True)
 else:
     sys.exit("unknown mode " + mode)

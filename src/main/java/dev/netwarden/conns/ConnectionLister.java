@@ -6,7 +6,6 @@ import dev.netwarden.linux.proc.SocketHolderSnapshot;
 import dev.netwarden.linux.sockdiag.SockDiag;
 import dev.netwarden.linux.sockdiag.SockDiagQuery;
 import dev.netwarden.process.ProcessInfo;
-import dev.netwarden.socket.Netid;
 import dev.netwarden.socket.SocketEntry;
 
 import java.io.IOException;
@@ -216,10 +215,5 @@ public final class ConnectionLister {
                 }
             }
         }
-    }
-
-    /** True for the kinds whose sockets have IP endpoints. */
-    static boolean isInet(Netid n) {
-        return !n.isUnix();
     }
 }

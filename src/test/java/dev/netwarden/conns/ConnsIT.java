@@ -378,7 +378,7 @@ class ConnsIT {
                 Set<Long> pids = new TreeSet<>();
                 s.get("processes").forEach(p -> pids.add(p.get("pid").asLong()));
                 ours.put(endpoint(s.get("local"), s.get("family").asString()) + " " + endpoint(s.get("remote"), s.get("family").asString()),
-                        (inodes ? s.get("inode").asText() : "-") + " " + s.get("recv_q").asLong() + "/" + s.get("send_q").asLong() + " " + pids);
+                        (inodes ? s.get("inode").asString() : "-") + " " + s.get("recv_q").asLong() + "/" + s.get("send_q").asLong() + " " + pids);
             }
             assertThat(ours).as("-%sa: netwarden vs ss", proto).isEqualTo(ss).isNotEmpty();
         }

@@ -85,7 +85,7 @@ public final class SockDiagRecorder {
         var handler = (dev.netwarden.linux.netlink.NetlinkMessageHandler) (NetlinkMessageCursor m) -> {
             byte[] msg = m.segment().asSlice(m.offset(), m.length()).toArray(JAVA_BYTE);
             bytes.writeBytes(msg);
-            bytes.writeBytes(new byte[(int) ((4 - (msg.length & 3)) & 3)]);
+            bytes.writeBytes(new byte[(4 - (msg.length & 3)) & 3]);
             count[0]++;
         };
         if (dump) {

@@ -15,7 +15,7 @@ shared="${NW_SHARED_BENCH:-$home/../shared/bench}"
 nw="$home/bin/netwarden"
 [ "$(id -u)" = 0 ] || { echo "run as root (it creates network namespaces)" >&2; exit 2; }
 for t in hyperfine /usr/bin/time netstat lsof gcc; do
-  command -v "$t" >/dev/null || { echo "installing bench tools" >&2; DEBIAN_FRONTEND=noninteractive apt-get install -y -q hyperfine time net-tools lsof gcc >&2; break; }
+  command -v "$t" >/dev/null || { echo "installing bench tools" >&2; apt-get update -q >&2; DEBIAN_FRONTEND=noninteractive apt-get install -y -q hyperfine time net-tools lsof gcc >&2; break; }
 done
 
 grid="1000x1 1000x50 1000x500 10000x1 10000x50 10000x500 1000x500x1000 50000x1 50000x500"

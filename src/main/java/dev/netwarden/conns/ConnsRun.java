@@ -115,7 +115,7 @@ public final class ConnsRun {
 
         PhaseTimes.mark("filter rows");
         ConnectionsOutput output = switch (request.format()) {
-            case JSON -> new JsonFormat(services, interfaces::nameOf);
+            case JSON -> new JsonFormat(request.numeric() ? Services.none() : services, interfaces::nameOf);
             case CSV -> new CsvFormat();
             case TABLE -> new TableFormat(services, new TableFormat.Options(request.numeric(), request.processes(),
                     request.extended(), request.info(), null, true, interfaces::nameOf));

@@ -268,6 +268,7 @@ class ConnsIT {
         JsonNode json = sockets(connsJson("-tl", "sport", "=", ":7106")).getFirst();
         assertThat(json.get("processes").get(0).get("name").asString()).as("JSON keeps the exact name").isEqualTo(hostile);
         p.destroy();
+        p.waitFor(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -325,10 +326,26 @@ class ConnsIT {
             assertThat(sockets(connsJson("-x", "-a", "src", sock.toString())))
                     .extracting(s -> s.get("state").asString()).containsExactlyInAnyOrder("listening", "established");
             p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
         } finally {
             Files.deleteIfExists(sock);
             Files.deleteIfExists(dir);
         }
+    }
+
+    @Test
+    void serviceNamesUnlessNumeric() throws Exception {
+        assumeTrue(Files.readString(Path.of("/etc/services")).contains("7100/tcp"), "needs /etc/services naming port 7100");
+        Process p = ns.start(PYTHON, script.toString(), "listen", "7100");
+        awaitLine(reader(p), "ready");
+        JsonNode named = sockets(connsJson("-tl", "sport", "=", ":7100")).getFirst();
+        assertThat(named.get("local").get("service").asString()).isEqualTo("font-service");
+        JsonNode numeric = sockets(connsJson("-tln", "sport", "=", ":7100")).getFirst();
+        assertThat(numeric.get("local").get("service").isNull()).as("-n: no service names in JSON either").isTrue();
+        assertThat(netwarden("conns", "-tl", "sport", "=", ":font-service").out()).contains("127.0.0.1:font-service");
+        assertThat(netwarden("conns", "-tln", "sport", "=", ":font-service").out()).contains("127.0.0.1:7100");
+        p.destroy();
+        p.waitFor(10, TimeUnit.SECONDS);
     }
 
     @Test

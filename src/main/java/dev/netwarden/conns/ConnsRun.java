@@ -108,9 +108,14 @@ public final class ConnsRun {
 
         List<String> warnings = new ArrayList<>();
         if (request.processes() && listing.unreadableProcesses() > 0) {
+            int uid = Libc.geteuid();
+            // As root the cause is not permission (a file-descriptor limit, a process being torn
+            // down), so "run as root" would be wrong advice there.
             warnings.add(listing.unreadableProcesses() + " of " + listing.processesScanned()
-                    + " processes could not be inspected as uid " + Libc.geteuid()
-                    + ": their sockets are listed without a process (run as root to see every owner)");
+                    + " processes could not be inspected as uid " + uid
+                    + ": their sockets are listed without a process"
+                    + (uid == 0 ? " (their /proc/PID/fd could not be opened: check the open-file limit, ulimit -n)"
+                                : " (run as root to see every owner)"));
         }
 
         PhaseTimes.mark("filter rows");

@@ -176,18 +176,34 @@ public final class SockDiag implements AutoCloseable {
     }
 
     /**
+     * The socket with exactly these addresses, looked up on the interface that {@code local}'s IPv6
+     * scope id names (0, meaning sockets bound to no interface, when it has none): as
+     * {@link #lookup(Netid, InetEndpoint, InetEndpoint, int)}.
+     */
+    public Optional<SocketEntry> lookup(Netid netid, InetEndpoint local, InetEndpoint remote) throws IOException {
+        Objects.requireNonNull(local, "local is null");
+        return lookup(netid, local, remote, InetDiagRequest.scopeOf(local));
+    }
+
+    /**
      * The socket with exactly these addresses, if the kernel has one. {@code netid} must be TCP or
      * UDP. For a listening or unconnected socket, {@code remote} is the wildcard address with port 0;
      * a TCP lookup with a real remote also finds the listener when no connection matches, as the
      * kernel's own lookup does. An IPv4 pair is looked up in AF_INET, anything else in AF_INET6.
+     *
+     * <p>{@code interfaceIndex} is the interface the traffic is on (a packet's ifindex, or a dump
+     * row's {@link SocketEntry#interfaceIndex()}). A socket bound to an interface, which every IPv6
+     * link-local socket is (fe80::/10 needs a scope), is only found with that interface's index; 0
+     * finds only sockets bound to no interface. The kernel's own lookup works the same way.
      */
-    public synchronized Optional<SocketEntry> lookup(Netid netid, InetEndpoint local, InetEndpoint remote) throws IOException {
+    public synchronized Optional<SocketEntry> lookup(Netid netid, InetEndpoint local, InetEndpoint remote,
+                                                     int interfaceIndex) throws IOException {
         int protocol = switch (Objects.requireNonNull(netid, "netid is null")) {
             case TCP -> InetDiagRequest.IPPROTO_TCP;
             case UDP -> InetDiagRequest.IPPROTO_UDP;
             default -> throw new IllegalArgumentException("lookup supports TCP and UDP, not " + netid);
         };
-        InetDiagRequest.writeExact(requestBuffer, 0, protocol, local, remote);
+        InetDiagRequest.writeExact(requestBuffer, 0, protocol, local, remote, interfaceIndex);
         lookupHandler.netid = netid;
         lookupHandler.result = null;
         int errno = socket().requestForErrno(requestBuffer, lookupHandler);
@@ -195,7 +211,8 @@ public final class SockDiag implements AutoCloseable {
             return Optional.empty();
         }
         if (errno != 0) {
-            throw new NetlinkException("sock_diag lookup " + netid + " " + local + " -> " + remote, errno, null);
+            throw new NetlinkException("sock_diag lookup " + netid + " " + local + " -> " + remote
+                    + " if " + interfaceIndex, errno, null);
         }
         SocketEntry found = lookupHandler.result;
         lookupHandler.result = null;

@@ -100,8 +100,8 @@ public final class SockDiag implements AutoCloseable {
                     throw e;
                 }
                 // No raw_diag in this kernel (CONFIG_INET_RAW_DIAG off): read the namespace's own
-                // /proc/net/raw tables instead, as ss -w does.
-                dumpRawFromProc(query, states, sink);
+                // raw tables in /proc instead, as ss -w does.
+                dumpRawFromProc(query, states, sink::accept);
             }
         }
         if (query.includes(Netid.UNIX_STREAM) || query.includes(Netid.UNIX_DGRAM) || query.includes(Netid.UNIX_SEQPACKET)) {
@@ -119,16 +119,25 @@ public final class SockDiag implements AutoCloseable {
         }
     }
 
-    private static void dumpRawFromProc(SockDiagQuery query, int states, CountingSink sink) throws IOException {
+    /**
+     * The RAW sockets of the calling thread's network namespace from /proc/thread-self/net/raw{,6}.
+     *
+     * <p>Why thread-self and not /proc/net (= /proc/self/net): /proc/self/net is the namespace of the
+     * process's main thread, while the sock_diag socket and everything else here work in the calling
+     * thread's namespace; a daemon that setns()es a worker thread into a container's namespace would
+     * otherwise list the host's raw sockets as the container's. (The netlink socket itself lives in
+     * the namespace of the thread that opened it, so such a daemon opens SockDiag on that thread too.)
+     */
+    static void dumpRawFromProc(SockDiagQuery query, int states, Consumer<SocketEntry> sink) throws IOException {
         if (query.ipv4()) {
-            rawTable(Path.of("/proc/net/raw"), SocketEntry.AF_INET, states, sink);
+            rawTable(Path.of("/proc/thread-self/net/raw"), SocketEntry.AF_INET, states, sink);
         }
         if (query.ipv6()) {
-            rawTable(Path.of("/proc/net/raw6"), SocketEntry.AF_INET6, states, sink);
+            rawTable(Path.of("/proc/thread-self/net/raw6"), SocketEntry.AF_INET6, states, sink);
         }
     }
 
-    private static void rawTable(Path file, int family, int states, CountingSink sink) throws IOException {
+    private static void rawTable(Path file, int family, int states, Consumer<SocketEntry> sink) throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

@@ -47,6 +47,7 @@ public final class Libc {
     public static final int O_DIRECTORY = 0x10000;
     public static final int O_CLOEXEC = 0x80000;
     public static final int AT_FDCWD = -100;
+    public static final int CLONE_NEWNET = 0x40000000;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LOOKUP = LINKER.defaultLookup();
@@ -109,6 +110,10 @@ public final class Libc {
 
     private static final class Read {
         static final MethodHandle H = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class SetNs {
+        static final MethodHandle H = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     }
 
     private static final class GetEuid {
@@ -259,6 +264,18 @@ public final class Libc {
     public static long read(CallState st, int fd, MemorySegment buf, long len) {
         try {
             return (long) Read.H.invokeExact(st.segment, fd, buf, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * setns(2): moves the <em>calling thread</em> into the namespace {@code fd} refers to (for
+     * {@link #CLONE_NEWNET}, a file under /run/netns or /proc/PID/ns/net). Other threads stay where they are.
+     */
+    public static int setns(CallState st, int fd, int nstype) {
+        try {
+            return (int) SetNs.H.invokeExact(st.segment, fd, nstype);
         } catch (Throwable t) {
             throw rethrow(t);
         }

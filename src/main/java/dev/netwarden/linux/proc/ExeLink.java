@@ -1,5 +1,6 @@
 package dev.netwarden.linux.proc;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -15,6 +16,18 @@ public record ExeLink(String path, boolean deleted) {
 
     public ExeLink {
         Objects.requireNonNull(path, "path is null");
+    }
+
+    /**
+     * The link as the kernel gave it: bytes, decoded as UTF-8 (malformed bytes become U+FFFD), as
+     * {@link CmdlineParser} decodes the same path in cmdline.
+     *
+     * @param target what readlink wrote; only the first {@code length} bytes are read
+     * @throws MalformedProcFileException when the target is not an absolute path
+     */
+    public static ExeLink parse(byte[] target, int length) {
+        Objects.checkFromIndexSize(0, length, Objects.requireNonNull(target, "target is null").length);
+        return parse(new String(target, 0, length, StandardCharsets.UTF_8));
     }
 
     /**

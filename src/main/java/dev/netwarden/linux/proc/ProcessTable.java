@@ -4,6 +4,8 @@ import dev.netwarden.process.ProcessInfo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +52,8 @@ public final class ProcessTable {
     }
 
     private final Path procRoot;
+    /** procRoot as the C path the JDK would pass to the kernel for it (sun.jnu.encoding), for readlinkat. */
+    private final byte[] procRootBytes;
     private final UserNames users;
     private final Detail detail;
     private final ConcurrentHashMap<Integer, ProcessInfo> cache = new ConcurrentHashMap<>();
@@ -70,6 +74,7 @@ public final class ProcessTable {
 
     public ProcessTable(Path procRoot, UserNames users, Detail detail) {
         this.procRoot = Objects.requireNonNull(procRoot, "procRoot is null");
+        this.procRootBytes = nativePathBytes(procRoot);
         this.users = Objects.requireNonNull(users, "users is null");
         this.detail = Objects.requireNonNull(detail, "detail is null");
     }
@@ -149,11 +154,14 @@ public final class ProcessTable {
         String exe = null;
         boolean exeDeleted = false;
         try {
-            ExeLink link = ExeLink.parse(Files.readSymbolicLink(dir.resolve("exe")).toString());
-            exe = link.path();
-            exeDeleted = link.deleted();
-        } catch (IOException | MalformedProcFileException ignored) {
-            // kernel thread (ENOENT) or another user's process (EACCES): no exe
+            // Not Files.readSymbolicLink: it decodes with the locale's charset (see ExeLinkReader).
+            ExeLink link = ExeLinkReader.forThisThread().read(procRootBytes, pid);
+            if (link != null) { // null: kernel thread (ENOENT) or another user's process (EACCES)
+                exe = link.path();
+                exeDeleted = link.deleted();
+            }
+        } catch (MalformedProcFileException ignored) {
+            // no exe shown
         }
         if (detail == Detail.BASIC) {
             return new ProcessInfo(pid, stat.ppid(), uid, user, stat.comm(), exe, exeDeleted, List.of(),
@@ -175,6 +183,13 @@ public final class ProcessTable {
         }
         return new ProcessInfo(pid, stat.ppid(), uid, user, stat.comm(), exe, exeDeleted, cmdline,
                 stat.startTicks(), cgroup, containerId);
+    }
+
+    /** The bytes the JDK passes to the kernel for {@code path}: its string in sun.jnu.encoding. */
+    private static byte[] nativePathBytes(Path path) {
+        String jnu = System.getProperty("sun.jnu.encoding");
+        Charset charset = jnu == null ? StandardCharsets.UTF_8 : Charset.forName(jnu, StandardCharsets.UTF_8);
+        return path.toString().getBytes(charset);
     }
 
     private static byte[] readOrNull(Path file) {

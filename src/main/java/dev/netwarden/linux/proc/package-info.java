@@ -7,8 +7,9 @@
  * {@code SocketLink}) that takes bytes and returns a value or throws
  * {@link dev.netwarden.linux.proc.MalformedProcFileException}; the I/O classes only read bytes and
  * call them. The fd scan goes through {@link dev.netwarden.linux.ffm.Libc} (openat, getdents64,
- * readlinkat) because it touches every fd of every process. The proc root is a constructor argument
- * everywhere, so tests point the classes at a fake tree.
+ * readlinkat) because it touches every fd of every process; so does the exe link
+ * ({@code ExeLinkReader}), so that its bytes are decoded as UTF-8 whatever the JVM's locale. The
+ * proc root is a constructor argument everywhere, so tests point the classes at a fake tree.
  *
  * <p>This package only reads; it never signals, ptraces or writes to a process.
  */

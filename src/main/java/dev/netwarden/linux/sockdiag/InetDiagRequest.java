@@ -5,6 +5,7 @@ import dev.netwarden.socket.InetEndpoint;
 
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Objects;
 
@@ -18,7 +19,7 @@ import static dev.netwarden.linux.netlink.NetlinkLayouts.U8;
  * <pre>
  *  0 u8 sdiag_family   1 u8 sdiag_protocol   2 u8 idiag_ext   3 u8 pad (sdiag_raw_protocol for RAW)
  *  4 u32 idiag_states
- *  8 struct inet_diag_sockid: be16 sport, be16 dport, be32 src[4], be32 dst[4], u32 if, u32 cookie[2]
+ *  8 struct inet_diag_sockid: be16 sport, be16 dport, be32 src[4], be32 dst[4], u32 if (44), u32 cookie[2]
  * </pre>
  * Pure: writes bytes into the given segment (heap or native) and touches nothing else.
  */
@@ -63,6 +64,15 @@ public final class InetDiagRequest {
     }
 
     /**
+     * An exact lookup of one TCP or UDP socket by its addresses (no NLM_F_DUMP), with the interface
+     * index taken from {@code local} ({@link #scopeOf}).
+     */
+    public static int writeExact(MemorySegment dst, long offset, int protocol, InetEndpoint local, InetEndpoint remote) {
+        Objects.requireNonNull(local, "local is null");
+        return writeExact(dst, offset, protocol, local, remote, scopeOf(local));
+    }
+
+    /**
      * An exact lookup of one TCP or UDP socket by its addresses (no NLM_F_DUMP). The family is AF_INET
      * when both addresses are IPv4, else AF_INET6 (an IPv4 address then goes in as ::ffff:a.b.c.d).
      *
@@ -70,10 +80,19 @@ public final class InetDiagRequest {
      * receive-path lookup, which expects (packet source = remote, packet destination = local), so for
      * UDP the kernel wants them the other way round ("swapped for historical reasons", udp_diag.c);
      * this method does that swap.
+     *
+     * <p>{@code interfaceIndex} goes into idiag_if (body offset 44). The kernel passes it as the
+     * lookup's {@code dif} (inet6_lookup, __udp6_lib_lookup, and the IPv4 equivalents), and a socket
+     * bound to an interface (every IPv6 link-local socket; any SO_BINDTODEVICE socket) only matches
+     * when dif is that interface: with 0 such a socket is never found. 0 matches unbound sockets.
      */
-    public static int writeExact(MemorySegment dst, long offset, int protocol, InetEndpoint local, InetEndpoint remote) {
+    public static int writeExact(MemorySegment dst, long offset, int protocol, InetEndpoint local, InetEndpoint remote,
+                                 int interfaceIndex) {
         Objects.requireNonNull(local, "local is null");
         Objects.requireNonNull(remote, "remote is null");
+        if (interfaceIndex < 0) {
+            throw new IllegalArgumentException("interface index is negative: " + interfaceIndex);
+        }
         boolean v4 = local.address() instanceof Inet4Address && remote.address() instanceof Inet4Address;
         NetlinkHeader.write(dst, offset, LENGTH, SOCK_DIAG_BY_FAMILY, NetlinkHeader.NLM_F_REQUEST);
         long b = offset + NetlinkHeader.LENGTH;
@@ -87,9 +106,18 @@ public final class InetDiagRequest {
         dst.set(BE16, b + 10, (short) dstEp.port());
         writeAddress(dst, b + 12, src.address(), v4);
         writeAddress(dst, b + 28, dstEp.address(), v4);
+        dst.set(U32, b + 44, interfaceIndex);
         dst.set(U32, b + 48, NO_COOKIE);
         dst.set(U32, b + 52, NO_COOKIE);
         return LENGTH;
+    }
+
+    /**
+     * The interface index an endpoint names: the scope id of an IPv6 address that has one
+     * ({@code fe80::1%2}, or {@code %lo} resolved by the JDK), else 0.
+     */
+    public static int scopeOf(InetEndpoint endpoint) {
+        return endpoint.address() instanceof Inet6Address a6 && a6.getScopeId() > 0 ? a6.getScopeId() : 0;
     }
 
     private static void writeAddress(MemorySegment dst, long at, InetAddress address, boolean v4) {

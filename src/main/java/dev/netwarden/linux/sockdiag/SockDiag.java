@@ -100,8 +100,8 @@ public final class SockDiag implements AutoCloseable {
                     throw e;
                 }
                 // No raw_diag in this kernel (CONFIG_INET_RAW_DIAG off): read the namespace's own
-                // /proc/net/raw tables instead, as ss -w does.
-                dumpRawFromProc(query, states, sink);
+                // raw tables in /proc instead, as ss -w does.
+                dumpRawFromProc(query, states, sink::accept);
             }
         }
         if (query.includes(Netid.UNIX_STREAM) || query.includes(Netid.UNIX_DGRAM) || query.includes(Netid.UNIX_SEQPACKET)) {
@@ -119,16 +119,25 @@ public final class SockDiag implements AutoCloseable {
         }
     }
 
-    private static void dumpRawFromProc(SockDiagQuery query, int states, CountingSink sink) throws IOException {
+    /**
+     * The RAW sockets of the calling thread's network namespace from /proc/thread-self/net/raw{,6}.
+     *
+     * <p>Why thread-self and not /proc/net (= /proc/self/net): /proc/self/net is the namespace of the
+     * process's main thread, while the sock_diag socket and everything else here work in the calling
+     * thread's namespace; a daemon that setns()es a worker thread into a container's namespace would
+     * otherwise list the host's raw sockets as the container's. (The netlink socket itself lives in
+     * the namespace of the thread that opened it, so such a daemon opens SockDiag on that thread too.)
+     */
+    static void dumpRawFromProc(SockDiagQuery query, int states, Consumer<SocketEntry> sink) throws IOException {
         if (query.ipv4()) {
-            rawTable(Path.of("/proc/net/raw"), SocketEntry.AF_INET, states, sink);
+            rawTable(Path.of("/proc/thread-self/net/raw"), SocketEntry.AF_INET, states, sink);
         }
         if (query.ipv6()) {
-            rawTable(Path.of("/proc/net/raw6"), SocketEntry.AF_INET6, states, sink);
+            rawTable(Path.of("/proc/thread-self/net/raw6"), SocketEntry.AF_INET6, states, sink);
         }
     }
 
-    private static void rawTable(Path file, int family, int states, CountingSink sink) throws IOException {
+    private static void rawTable(Path file, int family, int states, Consumer<SocketEntry> sink) throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -176,18 +185,34 @@ public final class SockDiag implements AutoCloseable {
     }
 
     /**
+     * The socket with exactly these addresses, looked up on the interface that {@code local}'s IPv6
+     * scope id names (0, meaning sockets bound to no interface, when it has none): as
+     * {@link #lookup(Netid, InetEndpoint, InetEndpoint, int)}.
+     */
+    public Optional<SocketEntry> lookup(Netid netid, InetEndpoint local, InetEndpoint remote) throws IOException {
+        Objects.requireNonNull(local, "local is null");
+        return lookup(netid, local, remote, InetDiagRequest.scopeOf(local));
+    }
+
+    /**
      * The socket with exactly these addresses, if the kernel has one. {@code netid} must be TCP or
      * UDP. For a listening or unconnected socket, {@code remote} is the wildcard address with port 0;
      * a TCP lookup with a real remote also finds the listener when no connection matches, as the
      * kernel's own lookup does. An IPv4 pair is looked up in AF_INET, anything else in AF_INET6.
+     *
+     * <p>{@code interfaceIndex} is the interface the traffic is on (a packet's ifindex, or a dump
+     * row's {@link SocketEntry#interfaceIndex()}). A socket bound to an interface, which every IPv6
+     * link-local socket is (fe80::/10 needs a scope), is only found with that interface's index; 0
+     * finds only sockets bound to no interface. The kernel's own lookup works the same way.
      */
-    public synchronized Optional<SocketEntry> lookup(Netid netid, InetEndpoint local, InetEndpoint remote) throws IOException {
+    public synchronized Optional<SocketEntry> lookup(Netid netid, InetEndpoint local, InetEndpoint remote,
+                                                     int interfaceIndex) throws IOException {
         int protocol = switch (Objects.requireNonNull(netid, "netid is null")) {
             case TCP -> InetDiagRequest.IPPROTO_TCP;
             case UDP -> InetDiagRequest.IPPROTO_UDP;
             default -> throw new IllegalArgumentException("lookup supports TCP and UDP, not " + netid);
         };
-        InetDiagRequest.writeExact(requestBuffer, 0, protocol, local, remote);
+        InetDiagRequest.writeExact(requestBuffer, 0, protocol, local, remote, interfaceIndex);
         lookupHandler.netid = netid;
         lookupHandler.result = null;
         int errno = socket().requestForErrno(requestBuffer, lookupHandler);
@@ -195,7 +220,8 @@ public final class SockDiag implements AutoCloseable {
             return Optional.empty();
         }
         if (errno != 0) {
-            throw new NetlinkException("sock_diag lookup " + netid + " " + local + " -> " + remote, errno, null);
+            throw new NetlinkException("sock_diag lookup " + netid + " " + local + " -> " + remote
+                    + " if " + interfaceIndex, errno, null);
         }
         SocketEntry found = lookupHandler.result;
         lookupHandler.result = null;

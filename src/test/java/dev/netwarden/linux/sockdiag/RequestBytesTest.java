@@ -5,6 +5,7 @@ import dev.netwarden.socket.SocketState;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 
 import static dev.netwarden.linux.netlink.NetlinkLayouts.BE16;
@@ -13,6 +14,7 @@ import static dev.netwarden.linux.netlink.NetlinkLayouts.U32;
 import static dev.netwarden.linux.netlink.NetlinkLayouts.U8;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RequestBytesTest {
     @Test
@@ -63,6 +65,26 @@ class RequestBytesTest {
         InetDiagRequest.writeExact(r, 0, 6, local, remote);
         assertThat(r.get(U8, 16)).isEqualTo((byte) 10);
         assertThat(r.asSlice(44, 16).toArray(JAVA_BYTE)).containsExactly(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 10, 1, 2, 3);
+    }
+
+    @Test
+    void exactLookupCarriesTheInterfaceIndexInIdiagIf() throws Exception {
+        byte[] fe80 = InetAddress.getByName("fe80::1").getAddress();
+        InetEndpoint scoped = new InetEndpoint(Inet6Address.getByAddress(null, fe80, 5), 40000);
+        InetEndpoint unscoped = new InetEndpoint(InetAddress.getByAddress(fe80), 40000);
+        InetEndpoint remote = new InetEndpoint(InetAddress.getByAddress(fe80), 22);
+        MemorySegment r = MemorySegment.ofArray(new byte[72]);
+        InetDiagRequest.writeExact(r, 0, 6, unscoped, remote, 3);
+        assertThat(r.get(U32, 16 + 44)).isEqualTo(3);
+        assertThat(r.get(U32, 16 + 48)).isEqualTo(-1);
+        InetDiagRequest.writeExact(r, 0, 17, scoped, remote);
+        assertThat(r.get(U32, 16 + 44)).as("from the local scope id").isEqualTo(5);
+        InetDiagRequest.writeExact(r, 0, 6, unscoped, remote);
+        assertThat(r.get(U32, 16 + 44)).as("no scope: any unbound socket").isZero();
+        InetDiagRequest.writeExact(r, 0, 6, scoped, remote, 7);
+        assertThat(r.get(U32, 16 + 44)).as("an explicit index wins").isEqualTo(7);
+        assertThatThrownBy(() -> InetDiagRequest.writeExact(r, 0, 6, unscoped, remote, -1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -6,7 +6,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +73,7 @@ class SockDiagLiveTest {
 
     // columns of SockDiagProbe.line
     private static final int NETID = 0, FAMILY = 1, STATE = 2, LADDR = 3, LPORT = 4, RADDR = 5, RPORT = 6,
-            RECVQ = 7, SENDQ = 8, UID = 9, INODE = 10, PATH = 13, TCPINFO = 15, CONG = 16;
+            RECVQ = 7, SENDQ = 8, UID = 9, INODE = 10, IFINDEX = 12, PATH = 13, TCPINFO = 15, CONG = 16;
 
     private static String[] one(Predicate<String[]> p) {
         List<String[]> hits = rows.stream().filter(p).toList();
@@ -147,6 +150,72 @@ class SockDiagLiveTest {
         String missing = ns.exec(60, TestNamespace.javaCommand(SockDiagProbe.class,
                 "lookup", "tcp", "127.0.0.1", "1", "127.0.0.1", "2")).strip();
         assertThat(missing).isEqualTo("empty");
+    }
+
+    /**
+     * A link-local connection (fe80::1 on lo, in the test namespace) is bound to its interface; the
+     * kernel's exact lookup only matches it when idiag_if names that interface.
+     */
+    @Test
+    void lookupFindsLinkLocalSocketsOnlyOnTheirInterface() throws Exception {
+        ns.exec(10, "ip", "addr", "add", "fe80::1/64", "dev", "lo", "nodad");
+        String ifindex = ns.exec(10, "cat", "/sys/class/net/lo/ifindex").strip();
+        Process linkLocal = ns.start("python3", "-c", LINK_LOCAL_HOLDER);
+        String ready = new BufferedReader(new InputStreamReader(linkLocal.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+        assertThat(ready).as("link-local holder's ports (null: it failed, see stderr)").isNotNull();
+        String[] ports = ready.split(" ");
+        String listenPort = ports[0], clientPort = ports[1], udpPort = ports[2];
+        String client = dumpRow(r -> r[NETID].equals("TCP") && r[LPORT].equals(clientPort));
+        String[] clientRow = client.split("\t", -1);
+        assertThat(clientRow[IFINDEX]).isEqualTo(ifindex);
+
+        String found = ns.exec(60, TestNamespace.javaCommand(SockDiagProbe.class,
+                "lookupif", "tcp", "fe80::1", clientPort, "fe80::1", listenPort, ifindex)).strip();
+        assertThat(found).startsWith("found\t");
+        assertThat(found.substring(6).split("\t", -1)[INODE]).isEqualTo(clientRow[INODE]);
+
+        String byScope = ns.exec(60, TestNamespace.javaCommand(SockDiagProbe.class,
+                "lookup", "tcp", "fe80::1%" + ifindex, clientPort, "fe80::1", listenPort)).strip();
+        assertThat(byScope).as("3-argument form takes the index from the scope id").startsWith("found\t");
+        assertThat(byScope.substring(6).split("\t", -1)[INODE]).isEqualTo(clientRow[INODE]);
+
+        String udp = ns.exec(60, TestNamespace.javaCommand(SockDiagProbe.class,
+                "lookupif", "udp", "fe80::1", udpPort, "fe80::1", "5555", ifindex)).strip();
+        assertThat(udp).startsWith("found\t");
+
+        String unscoped = ns.exec(60, TestNamespace.javaCommand(SockDiagProbe.class,
+                "lookupif", "tcp", "fe80::1", clientPort, "fe80::1", listenPort, "0")).strip();
+        assertThat(unscoped).as("index 0 matches only unbound sockets").isEqualTo("empty");
+    }
+
+    /** Opens a link-local TCP pair and UDP socket on lo, prints "LISTEN_PORT CLIENT_PORT UDP_PORT", waits. */
+    private static final String LINK_LOCAL_HOLDER = """
+            import signal, socket, sys
+            signal.alarm(60)
+            def addr(port, kind):
+                return socket.getaddrinfo('fe80::1%lo', port, socket.AF_INET6, kind)[0][4]
+            l = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+            l.bind(addr(0, socket.SOCK_STREAM)); l.listen(1)
+            c = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+            c.connect(addr(l.getsockname()[1], socket.SOCK_STREAM))
+            s, _ = l.accept()
+            u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+            u.bind(addr(0, socket.SOCK_DGRAM))
+            print(l.getsockname()[1], c.getsockname()[1], u.getsockname()[1], flush=True)
+            sys.stdin.read()
+            """;
+
+    /** The one row of a fresh dump (in the namespace) that matches, as its line. */
+    private static String dumpRow(Predicate<String[]> p) throws Exception {
+        List<String> hits = new ArrayList<>();
+        for (String line : ns.exec(60, TestNamespace.javaCommand(SockDiagProbe.class, "dump")).split("\n")) {
+            if (!line.isBlank() && p.test(line.split("\t", -1))) {
+                hits.add(line);
+            }
+        }
+        assertThat(hits).as("rows matching").hasSize(1);
+        return hits.getFirst();
     }
 
     @Test

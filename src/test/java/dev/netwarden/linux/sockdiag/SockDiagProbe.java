@@ -14,7 +14,8 @@ import java.util.Optional;
  * socket, for the parent test to assert on.
  * <pre>
  *   dump                                  all kinds, every state
- *   lookup tcp|udp LADDR LPORT RADDR RPORT
+ *   lookup tcp|udp LADDR LPORT RADDR RPORT       (interface from LADDR's scope id, e.g. fe80::1%1)
+ *   lookupif tcp|udp LADDR LPORT RADDR RPORT IFINDEX
  *   bench N                               N timed dumps of all TCP sockets (no tcp_info)
  *   benchlookup N LADDR LPORT RADDR RPORT  N timed exact TCP lookups
  * </pre>
@@ -36,6 +37,13 @@ public final class SockDiagProbe {
                     InetEndpoint local = new InetEndpoint(InetAddress.getByName(args[2]), Integer.parseInt(args[3]));
                     InetEndpoint remote = new InetEndpoint(InetAddress.getByName(args[4]), Integer.parseInt(args[5]));
                     Optional<SocketEntry> found = diag.lookup(netid, local, remote);
+                    System.out.println(found.map(e -> "found\t" + line(e)).orElse("empty"));
+                }
+                case "lookupif" -> {
+                    Netid netid = Netid.valueOf(args[1].toUpperCase());
+                    InetEndpoint local = new InetEndpoint(InetAddress.getByName(args[2]), Integer.parseInt(args[3]));
+                    InetEndpoint remote = new InetEndpoint(InetAddress.getByName(args[4]), Integer.parseInt(args[5]));
+                    Optional<SocketEntry> found = diag.lookup(netid, local, remote, Integer.parseInt(args[6]));
                     System.out.println(found.map(e -> "found\t" + line(e)).orElse("empty"));
                 }
                 case "bench" -> bench(diag, Integer.parseInt(args[1]));

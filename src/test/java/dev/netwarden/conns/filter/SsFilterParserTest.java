@@ -22,6 +22,7 @@ import dev.netwarden.conns.filter.FilterExpression.Op;
 import dev.netwarden.conns.filter.FilterExpression.Or;
 import dev.netwarden.conns.filter.FilterExpression.PortCompare;
 import dev.netwarden.conns.filter.FilterExpression.Side;
+import dev.netwarden.socket.Netid;
 import dev.netwarden.socket.SocketEntry;
 import dev.netwarden.socket.SocketState;
 
@@ -213,6 +214,8 @@ class SsFilterParserTest {
                 .hasValue(SocketState.ESTABLISHED.maskBit() | SocketState.TIME_WAIT.maskBit());
         assertThat(parse("exclude listening").stateMask()).hasValue(StateNames.ALL & ~SocketState.LISTEN.maskBit());
         assertThat(parse("state connected exclude syn-sent").stateMask()).hasValue(StateNames.SYNCHRONIZED);
+        assertThat(parse("state connected").stateMask()).hasValue(StateNames.ALL
+                & ~(SocketState.LISTEN.maskBit() | SocketState.CLOSE.maskBit()));
         assertThat(parse("state syn-recv").stateMask())
                 .hasValue(SocketState.SYN_RECV.maskBit() | SocketState.NEW_SYN_RECV.maskBit());
         assertThat(parse("state bucket").stateMask()).hasValue(StateNames.BUCKET);
@@ -225,6 +228,41 @@ class SsFilterParserTest {
         ParsedFilter f = parse("state listening sport = :22");
         assertThat(f.stateMask()).hasValue(SocketState.LISTEN.maskBit());
         assertThat(f.expression()).isEqualTo(new PortCompare(Side.SOURCE, Op.EQ, 22));
+    }
+
+    /** iproute2's scan_state(): the names mean all but closed and listening, even though ss's default set is narrower. */
+    @Test
+    void connectedAndSynchronizedNamesAreSsNamesNotItsDefault() {
+        SocketEntry timeWait = tcp(SocketState.TIME_WAIT, "127.0.0.1", 37496, "127.0.0.1", 5000);
+        SocketEntry synRecv = tcp(SocketState.SYN_RECV, "127.0.0.1", 5000, "127.0.0.1", 37600);
+        SocketEntry requestSock = tcp(SocketState.NEW_SYN_RECV, "127.0.0.1", 5000, "127.0.0.1", 37601);
+        SocketEntry synSent = tcp(SocketState.SYN_SENT, "127.0.0.1", 37602, "127.0.0.1", 5000);
+        SocketEntry listen = tcp(SocketState.LISTEN, "127.0.0.1", 5000, "0.0.0.0", 0);
+        SocketEntry unconnected = dev.netwarden.conns.Sockets.inet(Netid.UDP, SocketState.CLOSE, "0.0.0.0", 53, "0.0.0.0", 0);
+
+        StateSelection connected = StateSelection.resolve(false, false, parse("state connected").stateMask());
+        assertThat(connected.matches(timeWait)).isTrue();
+        assertThat(connected.matches(synRecv)).isTrue();
+        assertThat(connected.matches(requestSock)).isTrue();
+        assertThat(connected.matches(synSent)).isTrue();
+        assertThat(connected.matches(SSH_IN)).isTrue();
+        assertThat(connected.matches(listen)).isFalse();
+        assertThat(connected.matches(unconnected)).isFalse();
+
+        StateSelection synced = StateSelection.resolve(false, false, parse("state synchronized").stateMask());
+        assertThat(synced.matches(timeWait)).isTrue();
+        assertThat(synced.matches(synRecv)).isTrue();
+        assertThat(synced.matches(requestSock)).isTrue();
+        assertThat(synced.matches(synSent)).isFalse();
+        assertThat(synced.matches(listen)).isFalse();
+        assertThat(synced.matches(unconnected)).isFalse();
+
+        StateSelection noFlags = StateSelection.resolve(false, false, OptionalInt.empty());
+        assertThat(noFlags.matches(timeWait)).as("the no-flag default stays ss's SS_CONN").isFalse();
+        assertThat(noFlags.matches(synRecv)).isFalse();
+        assertThat(noFlags.matches(requestSock)).isFalse();
+        assertThat(noFlags.matches(synSent)).isTrue();
+        assertThat(noFlags.matches(SSH_IN)).isTrue();
     }
 
     @ParameterizedTest
@@ -280,7 +318,7 @@ class SsFilterParserTest {
 
     @Test
     void stateSelectionCombinesFlagsAndClauses() {
-        assertThat(StateSelection.fromFlags(false, false).mask()).isEqualTo(StateNames.CONNECTED);
+        assertThat(StateSelection.fromFlags(false, false).mask()).isEqualTo(StateNames.DEFAULT_CONNECTED);
         assertThat(StateSelection.fromFlags(false, true).mask())
                 .isEqualTo(SocketState.LISTEN.maskBit() | SocketState.CLOSE.maskBit());
         assertThat(StateSelection.fromFlags(true, true).mask()).isEqualTo(StateNames.ALL);

@@ -110,17 +110,30 @@ public sealed interface FilterExpression extends Predicate<SocketEntry> {
     }
 
     /**
-     * {@code src HOST} / {@code dst HOST}: an address prefix (null for any address) and a port (-1 for
-     * any port); {@code negated} for the {@code !=} form.
+     * {@code src HOST} / {@code dst HOST}: the socket family the condition is about ({@code AF_INET},
+     * {@code AF_INET6}, or 0 for both), an address prefix (null for any address) and a port (-1 for any
+     * port); {@code negated} for the {@code !=} form.
+     *
+     * <p>The family comes from an {@code inet:}/{@code inet6:} qualifier or from an IPv6 prefix; a socket of
+     * another family fails the condition whatever the operator, as a UNIX socket does, so
+     * {@code src != [::1]} means "an IPv6 socket whose source is not ::1". The prefix is compared in the
+     * socket's family ({@link AddressPrefix#contains(java.net.InetAddress, int)}).
      */
-    record HostMatch(Side side, AddressPrefix prefix, int port, boolean negated) implements FilterExpression {
+    record HostMatch(Side side, int family, AddressPrefix prefix, int port, boolean negated) implements FilterExpression {
+        public HostMatch {
+            if (family != 0 && family != SocketEntry.AF_INET && family != SocketEntry.AF_INET6) {
+                throw new IllegalArgumentException("family must be 0, AF_INET or AF_INET6: " + family);
+            }
+        }
+
         @Override
         public boolean test(SocketEntry s) {
             InetEndpoint e = endpoint(s, side);
-            if (e == null) {
+            if (e == null || family != 0 && s.family() != family) {
                 return false;
             }
-            boolean hit = (prefix == null || prefix.contains(e.address())) && (port < 0 || e.port() == port);
+            boolean hit = (prefix == null || prefix.contains(e.address(), s.family()))
+                    && (port < 0 || e.port() == port);
             return hit != negated;
         }
     }

@@ -17,6 +17,7 @@ import dev.netwarden.conns.filter.FilterExpression.Or;
 import dev.netwarden.conns.filter.FilterExpression.PortCompare;
 import dev.netwarden.conns.filter.FilterExpression.Side;
 import dev.netwarden.conns.filter.FilterExpression.UnixNameMatch;
+import dev.netwarden.socket.SocketEntry;
 
 /**
  * Parses the {@code ss} filter language ({@code man ss}, FILTER):
@@ -228,7 +229,7 @@ public final class SsFilterParser {
         String p = t.startsWith(":") ? t.substring(1) : t;
         if (p.equals("*")) {
             // Any port: true for every IP socket, whatever the operator asks.
-            return new HostMatch(side, null, -1, false);
+            return new HostMatch(side, 0, null, -1, false);
         }
         int port = portValue(p);
         if (port < 0) {
@@ -285,7 +286,10 @@ public final class SsFilterParser {
                 || "inet6".equals(family) && m.prefix() != null && m.prefix().isIpv4()) {
             throw errorAt(pos - 1, "address '" + t + "' at token " + pos + " does not belong to family " + family);
         }
-        return m;
+        int socketFamily = "inet".equals(family) ? SocketEntry.AF_INET
+                : "inet6".equals(family) || m.prefix() != null && !m.prefix().isIpv4() ? SocketEntry.AF_INET6
+                : 0;
+        return new HostMatch(side, socketFamily, m.prefix(), m.port(), negated);
     }
 
     /** {@code ADDR[/LEN][:PORT]}, {@code [V6][/LEN][:PORT]}, bare IPv6, {@code *}, {@code :PORT}; null if invalid. */
@@ -330,7 +334,7 @@ public final class SsFilterParser {
             int slash = host.indexOf('/');
             AddressPrefix prefix = slash < 0 ? ipv6Prefix(host, null)
                     : ipv6Prefix(host.substring(0, slash), host.substring(slash + 1));
-            return prefix == null ? null : new HostMatch(side, prefix, -1, negated);
+            return prefix == null ? null : new HostMatch(side, 0, prefix, -1, negated);
         }
         if (colons == 1) {
             int c = host.indexOf(':');
@@ -359,7 +363,7 @@ public final class SsFilterParser {
                 return null;
             }
         }
-        return new HostMatch(side, prefix, port, negated);
+        return new HostMatch(side, 0, prefix, port, negated);
     }
 
     private FilterExpression parseDevice(String keyword) {

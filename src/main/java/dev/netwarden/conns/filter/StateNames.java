@@ -22,20 +22,29 @@ import java.util.Set;
  * The state names and groups of {@code ss}'s STATE-FILTER, as inet_diag state masks
  * ({@link dev.netwarden.socket.SocketState#maskBit()}).
  *
- * <p>The groups follow what iproute2's code does, which is narrower than its man page says:
- * {@code connected} leaves out listening, closed, time-wait and syn-recv (ss's {@code SS_CONN}).
- * {@code syn-recv} includes the kernel's NEW_SYN_RECV request sockets, as the kernel itself does when
- * asked for SYN_RECV. Names are matched case-insensitively; the labels ss prints ({@code estab},
- * {@code unconn}, {@code listen}) are accepted as aliases.
+ * <p>The groups are those of iproute2's {@code scan_state()}, which agree with its man page:
+ * {@code connected} is every state but closed and listening, so it includes time-wait and syn-recv;
+ * {@code synchronized} is connected minus syn-sent. ss's default state set ({@code SS_CONN}, used when no
+ * state and neither -a nor -l is given) is narrower, also without time-wait and syn-recv; that is
+ * {@link #DEFAULT_CONNECTED}, not the name {@code connected}. {@code syn-recv} includes the kernel's
+ * NEW_SYN_RECV request sockets, as the kernel itself does when asked for SYN_RECV. Names are matched
+ * case-insensitively; the labels ss prints ({@code estab}, {@code unconn}, {@code listen}) are accepted as
+ * aliases.
  */
 public final class StateNames {
 
     /** Every real state (UNKNOWN excluded). */
     public static final int ALL = mask(ESTABLISHED, SYN_SENT, SYN_RECV, FIN_WAIT1, FIN_WAIT2, TIME_WAIT, CLOSE,
             CLOSE_WAIT, LAST_ACK, LISTEN, CLOSING, NEW_SYN_RECV);
-    /** ss's SS_CONN: the default when neither -a nor -l nor a state is given. */
-    public static final int CONNECTED = ALL & ~mask(LISTEN, CLOSE, TIME_WAIT, SYN_RECV, NEW_SYN_RECV);
+    /** The state name {@code connected}: every state but closed and listening (ss's scan_state()). */
+    public static final int CONNECTED = ALL & ~mask(LISTEN, CLOSE);
+    /** The state name {@code synchronized}: connected without syn-sent (ss's scan_state()). */
     public static final int SYNCHRONIZED = CONNECTED & ~SYN_SENT.maskBit();
+    /**
+     * ss's SS_CONN, what is listed when neither -a nor -l nor a state is given: connected without time-wait
+     * and syn-recv. No state name stands for it.
+     */
+    public static final int DEFAULT_CONNECTED = CONNECTED & ~mask(TIME_WAIT, SYN_RECV, NEW_SYN_RECV);
     public static final int BUCKET = mask(SYN_RECV, NEW_SYN_RECV, TIME_WAIT);
     public static final int BIG = ALL & ~BUCKET;
     /** What {@code -l} selects: listening TCP sockets and unconnected datagram sockets, as ss's -l. */

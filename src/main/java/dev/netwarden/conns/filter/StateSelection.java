@@ -11,7 +11,8 @@ import dev.netwarden.socket.SocketState;
 /**
  * Which socket states to list, combining the CLI flags with the filter's {@code state}/{@code exclude}
  * clauses the way ss does: explicit state clauses win over the flags; otherwise {@code -a} means all
- * states, {@code -l} listening ones (LISTEN and CLOSE), and neither means ss's connected set.
+ * states, {@code -l} listening ones (LISTEN and CLOSE), and neither means ss's default connected set
+ * ({@link StateNames#DEFAULT_CONNECTED}, narrower than the state name {@code connected}).
  *
  * <p>Datagram sockets (UDP, RAW, UNIX datagram) never LISTEN: "listening" for them means bound but
  * unconnected, which the kernel reports as CLOSE (printed UNCONN). ss applies that only to {@code -l};
@@ -23,12 +24,12 @@ import dev.netwarden.socket.SocketState;
  */
 public record StateSelection(int mask) {
 
-    /** The flags alone: {@code all} wins over {@code listening}; neither gives the connected states. */
+    /** The flags alone: {@code all} wins over {@code listening}; neither gives ss's default connected states. */
     public static StateSelection fromFlags(boolean all, boolean listening) {
         if (all) {
             return new StateSelection(StateNames.ALL);
         }
-        return new StateSelection(listening ? StateNames.LISTENING_FLAG : StateNames.CONNECTED);
+        return new StateSelection(listening ? StateNames.LISTENING_FLAG : StateNames.DEFAULT_CONNECTED);
     }
 
     /** The flags combined with the filter's state clauses ({@link ParsedFilter#stateMask()}). */

@@ -1,5 +1,6 @@
 package dev.netwarden.conns.filter;
 
+import static dev.netwarden.conns.Sockets.ep;
 import static dev.netwarden.conns.Sockets.tcp;
 import static dev.netwarden.conns.Sockets.unix;
 
@@ -10,6 +11,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import dev.netwarden.conns.Services;
+import dev.netwarden.socket.Netid;
 import dev.netwarden.socket.SocketEntry;
 import dev.netwarden.socket.SocketState;
 
@@ -21,6 +23,9 @@ class SsFilterFuzzTest {
             tcp(SocketState.ESTABLISHED, "10.0.0.5", 40000, "93.184.216.34", 443),
             tcp(SocketState.LISTEN, "::", 22, "::", 0),
             tcp(SocketState.ESTABLISHED, "::ffff:10.0.0.5", 8080, "::ffff:10.1.2.3", 5555),
+            // An AF_INET6 socket with Inet4Address endpoints: how the kernel layer delivers IPv4-mapped addresses.
+            new SocketEntry(Netid.TCP, SocketEntry.AF_INET6, SocketState.TIME_WAIT, ep("127.0.0.1", 6000),
+                    ep("127.0.0.1", 36218), null, 0, 0, 0, 0, 1, 1, 0, null, null),
             unix(SocketState.ESTABLISHED, "/run/foo.sock", 10, 99),
             unix(SocketState.LISTEN, "", 11, 0),
     };
@@ -53,6 +58,6 @@ class SsFilterFuzzTest {
         for (SocketEntry s : SAMPLES) {
             f.matches(s);
         }
-        StateSelection.resolve(false, false, f.stateMask()).kernelMask(dev.netwarden.socket.Netid.UDP);
+        StateSelection.resolve(false, false, f.stateMask()).kernelMask(Netid.UDP);
     }
 }

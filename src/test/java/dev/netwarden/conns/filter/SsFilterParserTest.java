@@ -1,11 +1,14 @@
 package dev.netwarden.conns.filter;
 
+import static dev.netwarden.conns.Sockets.addr;
+import static dev.netwarden.conns.Sockets.ep;
 import static dev.netwarden.conns.Sockets.tcp;
 import static dev.netwarden.conns.Sockets.unix;
 import static dev.netwarden.conns.Sockets.withDevice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -22,6 +25,7 @@ import dev.netwarden.conns.filter.FilterExpression.Op;
 import dev.netwarden.conns.filter.FilterExpression.Or;
 import dev.netwarden.conns.filter.FilterExpression.PortCompare;
 import dev.netwarden.conns.filter.FilterExpression.Side;
+import dev.netwarden.socket.Netid;
 import dev.netwarden.socket.SocketEntry;
 import dev.netwarden.socket.SocketState;
 
@@ -178,6 +182,106 @@ class SsFilterParserTest {
         assertThat(matches("dst [::ffff:10.1.2.3]", MAPPED)).isTrue();
     }
 
+    /** An AF_INET socket on loopback. */
+    static final SocketEntry LOOP4 = tcp(SocketState.ESTABLISHED, "127.0.0.1", 37502, "127.0.0.1", 5000);
+    /** An AF_INET6 socket on ::1. */
+    static final SocketEntry LOOP6 = tcp(SocketState.ESTABLISHED, "::1", 6000, "::1", 59666);
+    /**
+     * A dual-stack server's socket to an IPv4 client, as the kernel layer delivers it: family AF_INET6 but
+     * Inet4Address endpoints, because InetAddress.getByAddress turns ::ffff:a.b.c.d into an Inet4Address.
+     */
+    static final SocketEntry MAPPED_FROM_KERNEL = new SocketEntry(Netid.TCP, SocketEntry.AF_INET6,
+            SocketState.ESTABLISHED, ep("127.0.0.1", 6000), ep("127.0.0.1", 36218), null, 0, 0, 0, 0, 1, 1, 0, null, null);
+    /** The same socket with Inet6Address endpoints (::ffff:127.0.0.1). */
+    static final SocketEntry MAPPED_V6_ADDRESS = tcp(SocketState.ESTABLISHED, "::ffff:127.0.0.1", 6000,
+            "::ffff:127.0.0.1", 36218);
+
+    @Test
+    void ipv6PrefixMatchesOnlyIpv6Sockets() {
+        // Checked against ss 6.1.0: `src [::ffff:127.0.0.1]` lists only the AF_INET6 socket.
+        for (String f : List.of("src [::ffff:127.0.0.1]", "src ::ffff:127.0.0.1", "src inet6:[::ffff:127.0.0.1]",
+                "src [::ffff:127.0.0.0]/104", "src ::ffff:0:0/96")) {
+            assertThat(matches(f, MAPPED_FROM_KERNEL)).as(f + " on the AF_INET6 socket (Inet4Address)").isTrue();
+            assertThat(matches(f, MAPPED_V6_ADDRESS)).as(f + " on the AF_INET6 socket (Inet6Address)").isTrue();
+            assertThat(matches(f, LOOP4)).as(f + " on an AF_INET socket").isFalse();
+        }
+        // `src ::/0` in ss lists every IPv6 socket and no IPv4 one.
+        for (String f : List.of("src [::]/0", "src [::/0]", "src ::/0", "src inet6:[::]/0", "src inet6:::/0")) {
+            assertThat(matches(f, LOOP6)).as(f).isTrue();
+            assertThat(matches(f, MAPPED_FROM_KERNEL)).as(f).isTrue();
+            assertThat(matches(f, LOOP4)).as(f).isFalse();
+            assertThat(matches(f, HTTPS_OUT)).as(f).isFalse();
+            assertThat(matches(f, UNIX)).as(f).isFalse();
+        }
+        assertThat(matches("not src [::1]", LOOP4)).as("`not` is plain negation, as in ss").isTrue();
+        assertThat(matches("src != [::1]", LOOP4)).as("!= compares IPv6 sockets only").isFalse();
+        assertThat(matches("src != [::1]", MAPPED_FROM_KERNEL)).isTrue();
+        assertThat(matches("src != [::1]", LOOP6)).isFalse();
+    }
+
+    @Test
+    void ipv4PrefixMatchesIpv4SocketsAndMappedAddressesOfIpv6Sockets() {
+        // ss 6.1.0: `dst 127.0.0.1` and `src 0.0.0.0/0` list the AF_INET sockets and the one on ::ffff:127.0.0.1.
+        for (String f : List.of("dst 127.0.0.1", "dst 127.0.0.0/8", "src 0.0.0.0/0", "dst 127.0.0.1:36218")) {
+            assertThat(matches(f, MAPPED_FROM_KERNEL)).as(f).isTrue();
+            assertThat(matches(f, MAPPED_V6_ADDRESS)).as(f).isTrue();
+        }
+        assertThat(matches("dst 127.0.0.1", LOOP4)).isTrue();
+        assertThat(matches("src 0.0.0.0/0", LOOP6)).as("::1 is not IPv4-mapped").isFalse();
+        assertThat(matches("src 0.0.0.0/0", tcp(SocketState.LISTEN, "::", 6000, "::", 0))).isFalse();
+        assertThat(matches("dst != 10.0.0.0/8", LOOP6)).isTrue();
+    }
+
+    @Test
+    void familyQualifiersRestrictTheSocketFamily() {
+        // ss 6.1.0: `dst inet:127.0.0.1` leaves out the AF_INET6 socket on ::ffff:127.0.0.1.
+        for (String f : List.of("dst inet:127.0.0.1", "dst inet:127.0.0.0/8", "src inet:0.0.0.0/0", "src inet:*",
+                "dst inet:*:5000", "dst inet::5000")) {
+            assertThat(matches(f, LOOP4)).as(f).isTrue();
+            assertThat(matches(f, MAPPED_FROM_KERNEL)).as(f).isFalse();
+            assertThat(matches(f, MAPPED_V6_ADDRESS)).as(f).isFalse();
+            assertThat(matches(f, LOOP6)).as(f).isFalse();
+        }
+        // ss 6.1.0: `src inet6:*` lists the IPv6 sockets only.
+        for (String f : List.of("src inet6:*", "src inet6:[*]", "src inet6:[::1]", "src inet6:[*]:6000", "sport :6000 src inet6:*")) {
+            assertThat(matches(f, LOOP6)).as(f).isTrue();
+            assertThat(matches(f, LOOP4)).as(f).isFalse();
+            assertThat(matches(f, UNIX)).as(f).isFalse();
+        }
+        assertThat(matches("src inet6:*", MAPPED_FROM_KERNEL)).isTrue();
+        assertThat(matches("src != inet:127.0.0.1", LOOP6)).as("!= compares AF_INET sockets only").isFalse();
+        assertThat(matches("src != inet:10.0.0.0/8", LOOP4)).isTrue();
+        assertThat(matches("not src inet:127.0.0.1", LOOP6)).isTrue();
+    }
+
+    @Test
+    void addressPrefixComparesInTheSocketsFamily() {
+        AddressPrefix v4 = new AddressPrefix(new byte[] {127, 0, 0, 0}, 8);
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xff;
+        mapped[11] = (byte) 0xff;
+        mapped[12] = 127;
+        mapped[15] = 1;
+        AddressPrefix v6 = new AddressPrefix(mapped, 128);
+        InetAddress four = addr("127.0.0.1");
+        InetAddress mappedSix = addr("::ffff:127.0.0.1");
+        assertThat(v4.contains(four, SocketEntry.AF_INET)).isTrue();
+        assertThat(v4.contains(four, SocketEntry.AF_INET6)).isTrue();
+        assertThat(v4.contains(mappedSix, SocketEntry.AF_INET6)).isTrue();
+        assertThat(v4.contains(addr("::1"), SocketEntry.AF_INET6)).isFalse();
+        assertThat(v6.contains(four, SocketEntry.AF_INET)).isFalse();
+        assertThat(v6.contains(four, SocketEntry.AF_INET6)).isTrue();
+        assertThat(v6.contains(mappedSix, SocketEntry.AF_INET6)).isTrue();
+        assertThat(new AddressPrefix(new byte[16], 0).contains(four, SocketEntry.AF_INET)).isFalse();
+        assertThat(new AddressPrefix(new byte[16], 0).contains(four, SocketEntry.AF_INET6)).isTrue();
+        // /100 ends inside the first IPv4 byte: 127 = 0111 1111, 112 = 0111 0000, 143 = 1000 1111.
+        assertThat(new AddressPrefix(mapped, 100).contains(addr("112.1.2.3"), SocketEntry.AF_INET6)).isTrue();
+        assertThat(new AddressPrefix(mapped, 100).contains(addr("143.0.0.1"), SocketEntry.AF_INET6)).isFalse();
+        assertThat(new AddressPrefix(mapped, 104).contains(addr("127.16.0.1"), SocketEntry.AF_INET6)).isTrue();
+        assertThat(new AddressPrefix(mapped, 108).contains(addr("127.16.0.1"), SocketEntry.AF_INET6)).isFalse();
+        assertThat(v4.contains(four, SocketEntry.AF_UNIX)).isFalse();
+    }
+
     @Test
     void unixGlobs() {
         assertThat(matches("src /run/*", UNIX)).isTrue();
@@ -213,6 +317,8 @@ class SsFilterParserTest {
                 .hasValue(SocketState.ESTABLISHED.maskBit() | SocketState.TIME_WAIT.maskBit());
         assertThat(parse("exclude listening").stateMask()).hasValue(StateNames.ALL & ~SocketState.LISTEN.maskBit());
         assertThat(parse("state connected exclude syn-sent").stateMask()).hasValue(StateNames.SYNCHRONIZED);
+        assertThat(parse("state connected").stateMask()).hasValue(StateNames.ALL
+                & ~(SocketState.LISTEN.maskBit() | SocketState.CLOSE.maskBit()));
         assertThat(parse("state syn-recv").stateMask())
                 .hasValue(SocketState.SYN_RECV.maskBit() | SocketState.NEW_SYN_RECV.maskBit());
         assertThat(parse("state bucket").stateMask()).hasValue(StateNames.BUCKET);
@@ -225,6 +331,41 @@ class SsFilterParserTest {
         ParsedFilter f = parse("state listening sport = :22");
         assertThat(f.stateMask()).hasValue(SocketState.LISTEN.maskBit());
         assertThat(f.expression()).isEqualTo(new PortCompare(Side.SOURCE, Op.EQ, 22));
+    }
+
+    /** iproute2's scan_state(): the names mean all but closed and listening, even though ss's default set is narrower. */
+    @Test
+    void connectedAndSynchronizedNamesAreSsNamesNotItsDefault() {
+        SocketEntry timeWait = tcp(SocketState.TIME_WAIT, "127.0.0.1", 37496, "127.0.0.1", 5000);
+        SocketEntry synRecv = tcp(SocketState.SYN_RECV, "127.0.0.1", 5000, "127.0.0.1", 37600);
+        SocketEntry requestSock = tcp(SocketState.NEW_SYN_RECV, "127.0.0.1", 5000, "127.0.0.1", 37601);
+        SocketEntry synSent = tcp(SocketState.SYN_SENT, "127.0.0.1", 37602, "127.0.0.1", 5000);
+        SocketEntry listen = tcp(SocketState.LISTEN, "127.0.0.1", 5000, "0.0.0.0", 0);
+        SocketEntry unconnected = dev.netwarden.conns.Sockets.inet(Netid.UDP, SocketState.CLOSE, "0.0.0.0", 53, "0.0.0.0", 0);
+
+        StateSelection connected = StateSelection.resolve(false, false, parse("state connected").stateMask());
+        assertThat(connected.matches(timeWait)).isTrue();
+        assertThat(connected.matches(synRecv)).isTrue();
+        assertThat(connected.matches(requestSock)).isTrue();
+        assertThat(connected.matches(synSent)).isTrue();
+        assertThat(connected.matches(LOOP4)).isTrue();
+        assertThat(connected.matches(listen)).isFalse();
+        assertThat(connected.matches(unconnected)).isFalse();
+
+        StateSelection synced = StateSelection.resolve(false, false, parse("state synchronized").stateMask());
+        assertThat(synced.matches(timeWait)).isTrue();
+        assertThat(synced.matches(synRecv)).isTrue();
+        assertThat(synced.matches(requestSock)).isTrue();
+        assertThat(synced.matches(synSent)).isFalse();
+        assertThat(synced.matches(listen)).isFalse();
+        assertThat(synced.matches(unconnected)).isFalse();
+
+        StateSelection noFlags = StateSelection.resolve(false, false, OptionalInt.empty());
+        assertThat(noFlags.matches(timeWait)).as("the no-flag default stays ss's SS_CONN").isFalse();
+        assertThat(noFlags.matches(synRecv)).isFalse();
+        assertThat(noFlags.matches(requestSock)).isFalse();
+        assertThat(noFlags.matches(synSent)).isTrue();
+        assertThat(noFlags.matches(LOOP4)).isTrue();
     }
 
     @ParameterizedTest
@@ -280,7 +421,7 @@ class SsFilterParserTest {
 
     @Test
     void stateSelectionCombinesFlagsAndClauses() {
-        assertThat(StateSelection.fromFlags(false, false).mask()).isEqualTo(StateNames.CONNECTED);
+        assertThat(StateSelection.fromFlags(false, false).mask()).isEqualTo(StateNames.DEFAULT_CONNECTED);
         assertThat(StateSelection.fromFlags(false, true).mask())
                 .isEqualTo(SocketState.LISTEN.maskBit() | SocketState.CLOSE.maskBit());
         assertThat(StateSelection.fromFlags(true, true).mask()).isEqualTo(StateNames.ALL);

@@ -1,7 +1,6 @@
 package dev.netwarden.linux.netlink;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 
 import static dev.netwarden.linux.netlink.NetlinkLayouts.U16;
 import static dev.netwarden.linux.netlink.NetlinkLayouts.U32;
@@ -15,67 +14,26 @@ import static dev.netwarden.linux.netlink.NetlinkLayouts.U32;
  * 4-byte aligned offsets (NLMSG_ALIGN); a final message whose padding is missing is accepted, as the
  * kernel's own {@code nlmsg_next} does. Every step advances by at least 16 bytes, so the walk ends.
  */
-public final class NetlinkMessageCursor {
-    private MemorySegment segment = MemorySegment.NULL;
-    private long next;
-    private long end;
-    private long current;
-    private int length;
-
+public final class NetlinkMessageCursor extends LengthPrefixedCursor {
     public NetlinkMessageCursor() {
+        super(NetlinkHeader.LENGTH, "nlmsg_len", "netlink message");
     }
 
     /** A cursor over {@code [offset, offset + length)} of {@code segment}. */
     public NetlinkMessageCursor(MemorySegment segment, long offset, long length) {
+        this();
         reset(segment, offset, length);
     }
 
     /** Points the cursor at a new range; the previous position is forgotten. */
     public NetlinkMessageCursor reset(MemorySegment segment, long offset, long length) {
-        Objects.requireNonNull(segment, "segment is null");
-        if (offset < 0 || length < 0 || offset + length > segment.byteSize()) {
-            throw new IndexOutOfBoundsException("range " + offset + "+" + length + " outside segment of " + segment.byteSize());
-        }
-        this.segment = segment;
-        this.next = offset;
-        this.end = offset + length;
-        this.current = -1;
-        this.length = 0;
+        resetRange(segment, offset, length);
         return this;
     }
 
-    /** Moves to the next message; false at the end of the range. */
-    public boolean next() {
-        long remaining = end - next;
-        if (remaining == 0) {
-            current = -1;
-            return false;
-        }
-        if (remaining < NetlinkHeader.LENGTH) {
-            throw new MalformedNetlinkException("truncated netlink header: " + remaining + " bytes left at offset " + next);
-        }
-        long len = Integer.toUnsignedLong(segment.get(U32, next + NetlinkHeader.OFFSET_LEN));
-        if (len < NetlinkHeader.LENGTH) {
-            throw new MalformedNetlinkException("nlmsg_len " + len + " < 16 at offset " + next);
-        }
-        if (len > remaining) {
-            throw new MalformedNetlinkException("nlmsg_len " + len + " exceeds the " + remaining + " bytes left at offset " + next);
-        }
-        current = next;
-        length = (int) len;
-        next += Math.min(NetlinkLayouts.align4(len), remaining);
-        return true;
-    }
-
-    private long at() {
-        if (current < 0) {
-            throw new IllegalStateException("no current message: call next() first");
-        }
-        return current;
-    }
-
-    public MemorySegment segment() {
-        return segment;
+    @Override
+    long declaredLength(long offset) {
+        return Integer.toUnsignedLong(segment.get(U32, offset + NetlinkHeader.OFFSET_LEN));
     }
 
     /** Offset of the current message's header in {@link #segment()}. */
@@ -85,8 +43,7 @@ public final class NetlinkMessageCursor {
 
     /** nlmsg_len: header plus payload. */
     public int length() {
-        at();
-        return length;
+        return currentLength();
     }
 
     public int type() {
@@ -112,7 +69,6 @@ public final class NetlinkMessageCursor {
     }
 
     public int payloadLength() {
-        at();
-        return length - NetlinkHeader.LENGTH;
+        return currentLength() - NetlinkHeader.LENGTH;
     }
 }

@@ -40,7 +40,13 @@ public final class ConnectionLister {
     }
 
     private final ProcessTable processes;
-    private CompletableFuture<SocketHolderIndex> scan;
+    private CompletableFuture<Scan> scan;
+    /** Set when the join begins: the scan thread then stops reading processes ahead. */
+    private volatile boolean joining;
+
+    /** A finished /proc scan: the index (its counters) and the snapshot built on the scan thread. */
+    private record Scan(SocketHolderIndex index, SocketHolderSnapshot holders) {
+    }
 
     public ConnectionLister(ProcessTable processes) {
         this.processes = Objects.requireNonNull(processes, "processes is null");
@@ -51,23 +57,49 @@ public final class ConnectionLister {
      * whatever the caller still prepares (services, filter parsing: ~20 ms of a run). {@link #list}
      * uses the started scan when its selection wants processes; otherwise the scan is just dropped.
      */
-    public synchronized CompletableFuture<SocketHolderIndex> startScan() {
+    public synchronized void startScan() {
         if (scan == null) {
-            scan = CompletableFuture.supplyAsync(() -> {
-                PhaseTimes.mark("scan thread running");
-                SocketHolderIndex index = new SocketHolderIndex();
-                PhaseTimes.mark("scan thread start");
-                index.refresh();
-                PhaseTimes.mark("proc fd scan");
-                return index;
-            }, runnable -> Thread.ofPlatform().daemon().name("proc-fd-scan").start(runnable));
+            CompletableFuture<Scan> result = new CompletableFuture<>();
+            scan = result;
+            Thread.ofPlatform().daemon().name("proc-fd-scan").start(() -> {
+                Scan done;
+                int[] holderPids;
+                try {
+                    PhaseTimes.mark("scan thread running");
+                    SocketHolderIndex index = new SocketHolderIndex();
+                    index.refresh();
+                    done = new Scan(index, index.snapshot());
+                    holderPids = index.socketHolderPids(); // before handing the index over
+                    PhaseTimes.mark("proc fd scan");
+                } catch (RuntimeException | Error e) {
+                    result.completeExceptionally(e);
+                    return;
+                }
+                result.complete(done);
+                readAhead(holderPids);
+            });
         }
-        return scan;
+    }
+
+    /**
+     * Reads the socket holders' processes while the main thread still waits for the dump: on a
+     * listing with many processes that is tens of ms of /proc reads moved off the critical path.
+     * It stops as soon as the join begins (the join reads whatever is still missing itself), so it
+     * never delays the listing; a process read here but not in the listing only costs a read.
+     */
+    private void readAhead(int[] pids) {
+        // From the end: the join meets pids in dump order, so the two threads rarely read the same one.
+        for (int i = pids.length - 1; i >= 0 && !joining; i--) {
+            processes.lookup(pids[i]);
+        }
+        PhaseTimes.mark("read-ahead of processes");
     }
 
     /** Lists once; a lister is for one listing (its scan is started once, see {@link #startScan()}). */
     public Listing list(Selection selection) throws IOException {
-        CompletableFuture<SocketHolderIndex> scan = selection.processes() ? startScan() : null;
+        if (selection.processes()) {
+            startScan();
+        }
         List<SocketEntry> sockets = new ArrayList<>();
         try (SockDiag diag = SockDiag.open()) {
             for (SockDiagQuery q : selection.queries()) {
@@ -79,27 +111,27 @@ public final class ConnectionLister {
                 PhaseTimes.mark("sock_diag dump " + q);
             }
         }
-        if (scan == null) {
+        if (!selection.processes()) {
             List<Connection> rows = new ArrayList<>(sockets.size());
             for (SocketEntry s : sockets) {
                 rows.add(new Connection(s, List.of()));
             }
             return new Listing(rows, 0, 0);
         }
-        SocketHolderIndex index;
+        Scan done;
         try {
-            index = scan.join();
+            done = scan.join();
         } catch (CompletionException e) {
             throw new IOException("cannot scan /proc for socket holders: " + e.getCause().getMessage(), e.getCause());
         }
         PhaseTimes.mark("wait for scan");
-        SocketHolderSnapshot holders = index.snapshot();
-        PhaseTimes.mark("holder snapshot");
+        SocketHolderIndex index = done.index();
         List<Connection> rows = new ArrayList<>(sockets.size());
-        Join join = new Join(processes, holders);
+        Join join = new Join(processes, done.holders());
         for (SocketEntry s : sockets) {
             rows.add(new Connection(s, join.owners(s)));
         }
+        joining = true;
         PhaseTimes.mark("join + process reads");
         return new Listing(rows, index.unreadableProcesses(), index.processCount());
     }
@@ -110,7 +142,6 @@ public final class ConnectionLister {
      */
     private static final class Join implements SocketHolderSnapshot.HolderVisitor {
         private final ProcessTable processes;
-    private CompletableFuture<SocketHolderIndex> scan;
         private final SocketHolderSnapshot holders;
         /** pid -> process (open addressing; pid 0 never holds an fd, so 0 marks a free slot). */
         private int[] pidKeys = new int[256];

@@ -135,6 +135,11 @@ public final class SocketHolderIndex {
         return byPid.size();
     }
 
+    /** The pids that hold at least one socket, in no particular order. */
+    public int[] socketHolderPids() {
+        return byPid.entrySet().stream().filter(e -> e.getValue().count() > 0).mapToInt(e -> e.getKey()).toArray();
+    }
+
     /** The current state as an immutable lookup table; rebuilt only after a change. */
     public SocketHolderSnapshot snapshot() {
         if (snapshot == null) {

@@ -56,7 +56,7 @@ public final class FormatSpeedCheck {
                     : InetAddress.getByAddress(new byte[] {(byte) 192, (byte) 168, (byte) (i >> 8), (byte) i});
             SocketEntry s = new SocketEntry(Netid.TCP, v6 ? SocketEntry.AF_INET6 : SocketEntry.AF_INET,
                     SocketState.ESTABLISHED, new InetEndpoint(local, 443), new InetEndpoint(peer, 1024 + i % 60000),
-                    null, 0, i % 7, i % 13, 33, 100_000 + i, 5_000_000L + i, 0, null, null);
+                    null, 0, i % 7, i % 13, 33, 100_000 + i, 5_000_000L + i, 0, null, null, null);
             rows.add(new Connection(s, List.of(new Owner(nginx, 6 + i % 100))));
         }
         return rows;

@@ -51,8 +51,11 @@ public final class ConnsRun {
             lister.startScan(); // first: the scan is the longest phase, and needs nothing parsed below
         }
         Services services = Services.load(Services.ETC_SERVICES);
-        NetInterfaces interfaces = NetInterfaces.current();
         Set<Netid> kinds = kinds(request);
+        // Only RAW sockets are named by protocol, and -n names nothing: skip the file otherwise.
+        Protocols protocols = kinds.contains(Netid.RAW) && !request.numeric()
+                ? Protocols.load(Protocols.ETC_PROTOCOLS) : Protocols.none();
+        NetInterfaces interfaces = NetInterfaces.current();
         PhaseTimes.mark("services+interfaces");
 
         // UNIX peers are known by inode only; a `dst /path` filter needs the peer's path, so the
@@ -120,9 +123,9 @@ public final class ConnsRun {
 
         PhaseTimes.mark("filter rows");
         ConnectionsOutput output = switch (request.format()) {
-            case JSON -> new JsonFormat(request.numeric() ? Services.none() : services, interfaces::nameOf);
+            case JSON -> new JsonFormat(request.numeric() ? Services.none() : services, protocols, interfaces::nameOf);
             case CSV -> new CsvFormat();
-            case TABLE -> new TableFormat(services, new TableFormat.Options(request.numeric(), request.processes(),
+            case TABLE -> new TableFormat(services, protocols, new TableFormat.Options(request.numeric(), request.processes(),
                     request.extended(), request.info(), null, true, interfaces::nameOf));
         };
         if (request.format() != ConnsRequest.Format.JSON) {

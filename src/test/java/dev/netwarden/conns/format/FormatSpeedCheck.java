@@ -11,6 +11,7 @@ import java.util.List;
 
 import dev.netwarden.conns.Connection;
 import dev.netwarden.conns.Owner;
+import dev.netwarden.conns.Protocols;
 import dev.netwarden.conns.Services;
 import dev.netwarden.socket.InetEndpoint;
 import dev.netwarden.socket.Netid;
@@ -28,8 +29,8 @@ public final class FormatSpeedCheck {
         List<Connection> rows = rows(100_000);
         Services services = Services.load(Services.ETC_SERVICES);
         ConnectionsOutput[] outputs = {
-                new TableFormat(services, new TableFormat.Options(false, true, false, false, null, true, null)),
-                new JsonFormat(services, null),
+                new TableFormat(services, Protocols.builtin(), new TableFormat.Options(false, true, false, false, null, true, null)),
+                new JsonFormat(services, Protocols.builtin(), null),
                 new CsvFormat(),
         };
         for (ConnectionsOutput o : outputs) {

@@ -53,6 +53,9 @@ public final class ConnsRun {
         Services services = Services.load(Services.ETC_SERVICES);
         LazyInterfaces interfaces = new LazyInterfaces();
         Set<Netid> kinds = kinds(request);
+        // Only RAW sockets are named by protocol, and -n names nothing: skip the file otherwise.
+        Protocols protocols = kinds.contains(Netid.RAW) && !request.numeric()
+                ? Protocols.load(Protocols.ETC_PROTOCOLS) : Protocols.none();
         PhaseTimes.mark("services");
 
         // UNIX peers are known by inode only; a `dst /path` filter needs the peer's path, so the
@@ -120,9 +123,9 @@ public final class ConnsRun {
 
         PhaseTimes.mark("filter rows");
         ConnectionsOutput output = switch (request.format()) {
-            case JSON -> new JsonFormat(request.numeric() ? Services.none() : services, interfaces::nameOf);
+            case JSON -> new JsonFormat(request.numeric() ? Services.none() : services, protocols, interfaces::nameOf);
             case CSV -> new CsvFormat();
-            case TABLE -> new TableFormat(services, new TableFormat.Options(request.numeric(), request.processes(),
+            case TABLE -> new TableFormat(services, protocols, new TableFormat.Options(request.numeric(), request.processes(),
                     request.extended(), request.info(), null, true, interfaces::nameOf));
         };
         if (request.format() != ConnsRequest.Format.JSON) {

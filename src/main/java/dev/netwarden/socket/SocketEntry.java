@@ -18,6 +18,10 @@ import java.util.Objects;
  * @param interfaceIndex bound interface, 0 when none
  * @param tcpInfo       TCP internals when asked for (-i), else null
  * @param congestion    congestion control algorithm when asked for, else null
+ * @param v6Only        IPV6_V6ONLY of an AF_INET6 socket as the kernel reports it (INET_DIAG_SKV6ONLY,
+ *                      sent for LISTEN and CLOSE sockets only): false for a dual-stack socket that also
+ *                      takes IPv4; null when not reported (other states, IPv4, UNIX, the /proc fallback).
+ *                      Binding a specific IPv6 address sets it, so it matters for wildcard ({@code ::}) sockets.
  */
 public record SocketEntry(
         Netid netid,
@@ -34,7 +38,8 @@ public record SocketEntry(
         long cookie,
         int interfaceIndex,
         TcpInfo tcpInfo,
-        String congestion) {
+        String congestion,
+        Boolean v6Only) {
 
     public static final int AF_UNIX = 1;
     public static final int AF_INET = 2;
@@ -48,6 +53,9 @@ public record SocketEntry(
         }
         if (!netid.isUnix() && (local == null || remote == null)) {
             throw new IllegalArgumentException("an IP socket needs both endpoints");
+        }
+        if (v6Only != null && family != AF_INET6) {
+            throw new IllegalArgumentException("v6Only is for AF_INET6 sockets, not family " + family);
         }
     }
 

@@ -204,6 +204,21 @@ class ConnsIT {
         List<JsonNode> raw = sockets(connsJson("-w", "-a"));
         JsonNode icmp = only(raw, "raw", "closed", 1, 0);
         assertHeldBy(icmp, serverPid, "root", 0);
+        assertThat(icmp.get("local").get("service").asString()).as("RAW: the protocol's name").isEqualTo("icmp");
+        JsonNode icmp6 = only(raw, "raw", "closed", 58, 0);
+        assertThat(icmp6.get("local").get("service").asString()).isEqualTo("ipv6-icmp");
+        // false from raw_diag; null where RAW comes from /proc/net/raw6 (kernels without CONFIG_INET_RAW_DIAG)
+        assertThat(icmp6.get("v6only").toString()).as("a RAW socket is dual-stack unless told").isIn("false", "null");
+
+        JsonNode dual = only(all, "tcp", "listening", 7111, 0);
+        assertThat(dual.get("local").get("address").asString()).isEqualTo("::");
+        assertThat(dual.get("v6only").isBoolean()).isTrue();
+        assertThat(dual.get("v6only").asBoolean()).isFalse();
+        assertThat(only(all, "tcp", "listening", 7112, 0).get("v6only").asBoolean()).isTrue();
+        assertThat(only(all, "udp", "closed", 7113, 0).get("v6only").toString()).isEqualTo("false");
+        assertThat(listen6.get("v6only").asBoolean()).as("binding ::1 sets IPV6_V6ONLY").isTrue();
+        assertThat(listen4.get("v6only").isNull()).as("IPv4").isTrue();
+        assertThat(out6.get("v6only").isNull()).as("established: the kernel does not say").isTrue();
 
         JsonNode nobody = only(all, "tcp", "listening", 7105, 0);
         assertThat(nobody.get("uid").asInt()).isEqualTo(65534);
@@ -211,7 +226,7 @@ class ConnsIT {
 
         // Only this namespace's sockets: nothing outside the ports the peers opened.
         assertThat(all).filteredOn(s -> !s.get("netid").asString().equals("raw"))
-                .allSatisfy(s -> assertThat(Set.of(7101, 7102, 7103, 7104, 7105))
+                .allSatisfy(s -> assertThat(Set.of(7101, 7102, 7103, 7104, 7105, 7111, 7112, 7113))
                 .containsAnyOf(s.get("local").get("port").asInt(), s.get("remote").get("port").asInt()));
     }
 
@@ -219,7 +234,7 @@ class ConnsIT {
     void defaultListsConnectedSocketsOnlyAndFiltersWork() throws Exception {
         assertThat(sockets(connsJson())).allSatisfy(s -> assertThat(s.get("state").asString()).isEqualTo("established"));
         assertThat(sockets(connsJson("-l"))).extracting(s -> s.get("local").get("port").asInt())
-                .containsExactlyInAnyOrder(1, 7101, 7102, 7103, 7104, 7105);
+                .containsExactlyInAnyOrder(1, 58, 7101, 7102, 7103, 7104, 7105, 7111, 7112, 7113);
         assertThat(sockets(connsJson("-tl", "-4"))).extracting(s -> s.get("local").get("port").asInt())
                 .containsExactlyInAnyOrder(7101, 7105);
         assertThat(sockets(connsJson("-u", "-a"))).allSatisfy(s -> assertThat(s.get("netid").asString()).isEqualTo("udp"));
@@ -394,17 +409,49 @@ class ConnsIT {
             for (JsonNode s : sockets(connsJson("-" + proto + "a"))) {
                 Set<Long> pids = new TreeSet<>();
                 s.get("processes").forEach(p -> pids.add(p.get("pid").asLong()));
-                ours.put(endpoint(s.get("local"), s.get("family").asString()) + " " + endpoint(s.get("remote"), s.get("family").asString()),
+                ours.put(endpoint(s.get("local"), s.get("family").asString(), s.get("v6only")) + " "
+                                + endpoint(s.get("remote"), s.get("family").asString(), s.get("v6only")),
                         (inodes ? s.get("inode").asString() : "-") + " " + s.get("recv_q").asLong() + "/" + s.get("send_q").asLong() + " " + pids);
             }
             assertThat(ours).as("-%sa: netwarden vs ss", proto).isEqualTo(ss).isNotEmpty();
         }
     }
 
-    private static String endpoint(JsonNode e, String family) {
+    /** ss -n's text for an endpoint: {@code ::} of a socket not reported v6-only is {@code *} there. */
+    @Test
+    void tableAddressColumnsAreWhatSsPrints() throws Exception {
+        // Dual-stack [::] as *, v6-only [::] in brackets, RAW protocols by name, services by name; with -n
+        // all numbers. Columns 5 and 6 of both tables (Netid is shown: the listing holds several kinds).
+        Map<String, List<String>> expected = Map.of(
+                "-tuwa", List.of("*:7111 *:*", "[::]:7112 [::]:*", "*:7113 *:*", "0.0.0.0:icmp 0.0.0.0:*", "*:ipv6-icmp *:*"),
+                "-tuwan", List.of("*:7111 *:*", "[::]:7112 [::]:*", "*:7113 *:*", "0.0.0.0:1 0.0.0.0:*", "*:58 *:*"));
+        for (var e : expected.entrySet()) {
+            Result ours = netwarden("conns", e.getKey());
+            assertThat(ours.exit()).as("stderr: %s", ours.err()).isZero();
+            assertThat(addressColumns(ours.out())).as("netwarden conns %s vs ss %s", e.getKey(), e.getKey())
+                    .isEqualTo(addressColumns(ns.exec(30, "ss", e.getKey())))
+                    .containsAll(e.getValue());
+        }
+    }
+
+    /** "local peer" of every row of an ss-like table, sorted: the rows' order differs between the two. */
+    private static List<String> addressColumns(String table) {
+        List<String> rows = new ArrayList<>();
+        for (String line : table.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 6 && !f[0].equals("Netid")) {
+                rows.add(f[4] + " " + f[5]);
+            }
+        }
+        rows.sort(null);
+        return rows;
+    }
+
+    private static String endpoint(JsonNode e, String family, JsonNode v6only) {
         String addr = e.get("address").asString();
         int port = e.get("port").asInt();
-        String a = family.equals("inet6") ? "[" + addr + "]" : addr;
+        boolean dualStackWildcard = family.equals("inet6") && addr.equals("::") && !v6only.asBoolean(false);
+        String a = dualStackWildcard ? "*" : family.equals("inet6") ? "[" + addr + "]" : addr;
         return a + ":" + (port == 0 ? "*" : Integer.toString(port));
     }
 
@@ -426,8 +473,7 @@ class ConnsIT {
             }
             Matcher ino = INODE.matcher(line);
             String inode = !inodes ? "-" : ino.find() ? ino.group(1) : "0";
-            String local = f[3].replace("0.0.0.0:", "0.0.0.0:").replace("*:", "[::]:");
-            map.put(local + " " + f[4], inode + " " + f[1] + "/" + f[2] + " " + pids);
+            map.put(f[3] + " " + f[4], inode + " " + f[1] + "/" + f[2] + " " + pids);
         }
         return new TreeMap<>(map);
     }

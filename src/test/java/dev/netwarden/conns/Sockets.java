@@ -27,17 +27,23 @@ public final class Sockets {
     public static SocketEntry inet(Netid netid, SocketState state, String local, int lport, String remote, int rport) {
         InetEndpoint l = ep(local, lport);
         int family = l.address().getAddress().length == 16 ? SocketEntry.AF_INET6 : SocketEntry.AF_INET;
-        return new SocketEntry(netid, family, state, l, ep(remote, rport), null, 0, 0, 0, 1000, 4242, 7, 0, null, null);
+        return new SocketEntry(netid, family, state, l, ep(remote, rport), null, 0, 0, 0, 1000, 4242, 7, 0, null, null, null);
     }
 
     public static SocketEntry withDevice(SocketEntry s, int ifindex) {
         return new SocketEntry(s.netid(), s.family(), s.state(), s.local(), s.remote(), s.unixPath(), s.unixPeerInode(),
-                s.recvQ(), s.sendQ(), s.uid(), s.inode(), s.cookie(), ifindex, s.tcpInfo(), s.congestion());
+                s.recvQ(), s.sendQ(), s.uid(), s.inode(), s.cookie(), ifindex, s.tcpInfo(), s.congestion(), s.v6Only());
+    }
+
+    /** {@code s} as the kernel reports it with INET_DIAG_SKV6ONLY: {@code v6Only} false for a dual-stack socket. */
+    public static SocketEntry withV6Only(SocketEntry s, Boolean v6Only) {
+        return new SocketEntry(s.netid(), s.family(), s.state(), s.local(), s.remote(), s.unixPath(), s.unixPeerInode(),
+                s.recvQ(), s.sendQ(), s.uid(), s.inode(), s.cookie(), s.interfaceIndex(), s.tcpInfo(), s.congestion(), v6Only);
     }
 
     public static SocketEntry unix(SocketState state, String path, long inode, long peer) {
         return new SocketEntry(Netid.UNIX_STREAM, SocketEntry.AF_UNIX, state, null, null, path, peer, 0, 0, -1, inode, 0, 0,
-                null, null);
+                null, null, null);
     }
 
     public static ProcessInfo process(int pid, String comm, String user, String exe) {

@@ -1,7 +1,9 @@
 """Socket holders for the conns integration tests. Run inside a test network namespace.
 
   conns_peers.py server    TCP listeners 127.0.0.1:7101 (backlog 7) and [::1]:7102, UDP 127.0.0.1:7103
-                           and [::1]:7104, a RAW ICMP socket; accepts one connection on 7101 and never reads it
+                           and [::1]:7104, RAW ICMP and ICMPv6 sockets; on [::] a dual-stack TCP listener
+                           :7111 and UDP socket :7113 (IPV6_V6ONLY 0) and a v6-only TCP listener :7112;
+                           accepts one connection on 7101 and never reads it
   conns_peers.py client    connects to 7101 and sends 300 bytes; a connected UDP socket to 7103;
                            a TCP connection to [::1]:7102
   conns_peers.py listen P [NAME]  one TCP listener on 127.0.0.1:P (used as a second user); with NAME,
@@ -30,7 +32,19 @@ if mode == "server":
     u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     u6.bind(("::1", 7104))
     raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
-    keep += [t4, t6, u4, u6, raw]
+    raw6 = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+    dual = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    dual.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    dual.bind(("::", 7111))
+    dual.listen(3)
+    only6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    only6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    only6.bind(("::", 7112))
+    only6.listen(3)
+    dual_udp = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    dual_udp.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    dual_udp.bind(("::", 7113))
+    keep += [t4, t6, u4, u6, raw, raw6, dual, only6, dual_udp]
     print("ready", flush=True)
     t4.settimeout(30)
     conn, _ = t4.accept()

@@ -13,9 +13,11 @@ import tools.jackson.core.json.JsonFactory;
 
 import dev.netwarden.conns.Connection;
 import dev.netwarden.conns.Owner;
+import dev.netwarden.conns.Protocols;
 import dev.netwarden.conns.Services;
 import dev.netwarden.process.ProcessInfo;
 import dev.netwarden.socket.InetEndpoint;
+import dev.netwarden.socket.Netid;
 import dev.netwarden.socket.SocketEntry;
 import dev.netwarden.socket.TcpInfo;
 
@@ -36,14 +38,17 @@ public final class JsonFormat implements ConnectionsOutput {
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
     private final Services services;
+    private final Protocols protocols;
     private final IntFunction<String> interfaceName;
 
     /**
-     * @param services      names for the {@code service} fields; {@link Services#none()} leaves them null
+     * @param services      names for the TCP and UDP {@code service} fields; {@link Services#none()} leaves them null
+     * @param protocols     names for the RAW {@code service} fields (the protocol); {@link Protocols#none()} leaves them null
      * @param interfaceName interface index → name for {@code interface_name}, or null to leave it null
      */
-    public JsonFormat(Services services, IntFunction<String> interfaceName) {
+    public JsonFormat(Services services, Protocols protocols, IntFunction<String> interfaceName) {
         this.services = Objects.requireNonNull(services, "services is null");
+        this.protocols = Objects.requireNonNull(protocols, "protocols is null");
         this.interfaceName = interfaceName;
     }
 
@@ -75,6 +80,12 @@ public final class JsonFormat implements ConnectionsOutput {
         g.writeStartObject();
         str(g, P_NETID, s.netid().label());
         str(g, P_FAMILY, s.netid().isUnix() ? "unix" : s.isIpv6() ? "inet6" : "inet");
+        g.writeName(P_V6ONLY);
+        if (s.v6Only() == null) {
+            g.writeNull();
+        } else {
+            g.writeBoolean(s.v6Only());
+        }
         str(g, P_STATE, StableStateName.of(s.state()));
         g.writeName(P_RECV_Q); g.writeNumber(s.recvQ());
         g.writeName(P_SEND_Q); g.writeNumber(s.sendQ());
@@ -117,7 +128,8 @@ public final class JsonFormat implements ConnectionsOutput {
         AddressText.append(sb, e.address(), s.isIpv6());
         str(g, P_ADDRESS, sb.toString());
         g.writeName(P_PORT); g.writeNumber(e.port());
-        str(g, P_SERVICE, services.name(s.netid(), e.port()));
+        str(g, P_SERVICE, s.netid() == Netid.RAW
+                ? (e.port() == 0 ? null : protocols.name(e.port())) : services.name(s.netid(), e.port()));
         g.writeEndObject();
     }
 
@@ -217,6 +229,7 @@ public final class JsonFormat implements ConnectionsOutput {
     private static final SerializedString P_TOTAL_RETRANS = new SerializedString("total_retrans");
     private static final SerializedString P_UID = new SerializedString("uid");
     private static final SerializedString P_USER = new SerializedString("user");
+    private static final SerializedString P_V6ONLY = new SerializedString("v6only");
 
     private static void str(JsonGenerator g, SerializedString name, String value) {
         g.writeName(name);

@@ -5,18 +5,20 @@ import java.util.Arrays;
 
 /**
  * The cells of one table row as UTF-8 byte ranges in one reused buffer, each with its width in
- * UTF-16 chars (the unit the table pads in, as {@link String#length()} counts). Why bytes and not
- * Strings: at 100k rows the String per cell, the char-to-byte encoding and the garbage they made were
- * most of the table's time; here a row costs no allocation at all.
+ * terminal cells (the unit the table pads in: {@link DisplayWidth}, so a wide character counts two and a
+ * combining one none). Why bytes and not Strings: at 100k rows the String per cell, the char-to-byte
+ * encoding and the garbage they made were most of the table's time; here a row costs no allocation at
+ * all. The width of a {@link Text} is measured once when it is made, and for ASCII it is its byte count.
  *
  * <p>A cell is written between {@link #begin(int)} and {@link #end(int)} with the append methods; a
  * cell never written is empty. Not thread-safe; one per formatter.
  */
 final class TableCells {
-    /** UTF-8 bytes of a piece of text with its length in UTF-16 chars. */
-    record Text(byte[] utf8, int chars) {
+    /** UTF-8 bytes of a piece of text with its width in terminal cells. */
+    record Text(byte[] utf8, int width) {
         static Text of(String s) {
-            return new Text(s.getBytes(StandardCharsets.UTF_8), s.length());
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            return new Text(utf8, DisplayWidth.of(s, utf8.length));
         }
 
         static final Text EMPTY = of("");
@@ -24,23 +26,23 @@ final class TableCells {
 
     private final int[] start;
     private final int[] end;
-    private final int[] chars;
+    private final int[] width;
     private byte[] buf = new byte[512];
     private int length;
     private int open = -1;
-    private int charDelta;
+    private int widthDelta;
 
     TableCells(int columns) {
         start = new int[columns];
         end = new int[columns];
-        chars = new int[columns];
+        width = new int[columns];
     }
 
     /** Empties every cell. */
     void clear() {
         Arrays.fill(start, 0);
         Arrays.fill(end, 0);
-        Arrays.fill(chars, 0);
+        Arrays.fill(width, 0);
         length = 0;
         open = -1;
     }
@@ -48,19 +50,19 @@ final class TableCells {
     /** Empties the cells {@code [from, to)}; their bytes stay in the buffer until {@link #clear()}. */
     void clear(int from, int to) {
         for (int c = from; c < to; c++) {
-            start[c] = end[c] = chars[c] = 0;
+            start[c] = end[c] = width[c] = 0;
         }
     }
 
     void begin(int column) {
         open = column;
         start[column] = length;
-        charDelta = 0;
+        widthDelta = 0;
     }
 
     void end(int column) {
         end[column] = length;
-        chars[column] = length - start[column] + charDelta;
+        width[column] = length - start[column] + widthDelta;
         open = -1;
     }
 
@@ -83,10 +85,10 @@ final class TableCells {
         ensure(b.length);
         System.arraycopy(b, 0, buf, length, b.length);
         length += b.length;
-        charDelta += text.chars() - b.length;
+        widthDelta += text.width() - b.length;
     }
 
-    /** Appends ASCII bytes (one char each). */
+    /** Appends ASCII bytes (one cell each). */
     void append(byte[] ascii) {
         ensure(ascii.length);
         System.arraycopy(ascii, 0, buf, length, ascii.length);
@@ -149,9 +151,9 @@ final class TableCells {
         return end[column] == start[column];
     }
 
-    /** Width of the cell in chars. */
-    int chars(int column) {
-        return chars[column];
+    /** Width of the cell in terminal cells. */
+    int width(int column) {
+        return width[column];
     }
 
     int byteLength(int column) {

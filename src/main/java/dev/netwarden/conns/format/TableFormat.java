@@ -2,6 +2,7 @@ package dev.netwarden.conns.format;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import java.util.function.IntFunction;
 
 import dev.netwarden.conns.Connection;
 import dev.netwarden.conns.Owner;
+import dev.netwarden.conns.Protocols;
 import dev.netwarden.conns.Services;
 import dev.netwarden.process.ProcessInfo;
 import dev.netwarden.socket.Netid;
@@ -26,9 +28,13 @@ import dev.netwarden.socket.TcpInfo;
  * Exe.
  *
  * <p>Addresses follow ss: the address is right-aligned and the port left-aligned around the ':' so the
- * colons line up; IPv6 in brackets ({@code [::1]:22}); port 0 as {@code *} ({@code 0.0.0.0:*}); a bound
- * interface as {@code %name} after the local address; UNIX sockets as {@code path inode} (an unnamed one as
- * {@code *}) with the peer as {@code * peer-inode}, as {@code ss -x}.
+ * colons line up; IPv6 in brackets ({@code [::1]:22}); port 0 as {@code *} ({@code 0.0.0.0:*}); the
+ * wildcard {@code ::} of an IPv6 socket that also takes IPv4 as {@code *} ({@code *:443}, {@code *:*}), and
+ * as {@code [::]} only when the kernel reports IPV6_V6ONLY (ss's rule, so an unreported flag counts as
+ * dual-stack); a RAW socket's protocol number by its /etc/protocols name ({@code 0.0.0.0:icmp}, an unnamed
+ * one as {@code ipproto-N}); a bound interface as {@code %name} after the local address; UNIX sockets as
+ * {@code path inode} (an unnamed one as {@code *}) with the peer as {@code * peer-inode}, as {@code ss -x}.
+ * Columns are padded in terminal cells ({@link DisplayWidth}), so wide and combining characters line up.
  *
  * <p>Several holders: holders are grouped by (name, user, exe), because the usual case is a pre-forking
  * server whose workers all hold the listening socket; a group shows as one entry with its pids
@@ -74,10 +80,16 @@ public final class TableFormat implements ConnectionsOutput {
             false, false, false, false, false};
 
     private final Services services;
+    private final Protocols protocols;
     private final Options options;
 
-    public TableFormat(Services services, Options options) {
+    /**
+     * @param services  port names for TCP and UDP
+     * @param protocols protocol names for RAW sockets, whose "port" is the IP protocol number
+     */
+    public TableFormat(Services services, Protocols protocols, Options options) {
         this.services = Objects.requireNonNull(services, "services is null");
+        this.protocols = Objects.requireNonNull(protocols, "protocols is null");
         this.options = Objects.requireNonNull(options, "options is null");
     }
 
@@ -175,7 +187,7 @@ public final class TableFormat implements ConnectionsOutput {
 
     private static void measure(TableCells cells, int[] width, int from, int to) {
         for (int c = from; c < to; c++) {
-            int n = cells.chars(c);
+            int n = cells.width(c);
             if (n > width[c]) {
                 width[c] = n;
             }
@@ -219,7 +231,7 @@ public final class TableFormat implements ConnectionsOutput {
                     continue;
                 }
                 int bytes = cells.byteLength(c);
-                int pad = Math.max(0, width[c] - cells.chars(c));
+                int pad = Math.max(0, width[c] - cells.width(c));
                 ensure(n + bytes + pad + 2);
                 boolean portColumn = c == LPORT || c == PPORT;
                 if (!first && !portColumn) {
@@ -296,14 +308,15 @@ public final class TableFormat implements ConnectionsOutput {
             cells.setLong(PPORT, s.unixPeerInode());
         } else {
             boolean v6 = s.isIpv6();
+            boolean dualStack = v6 && !Boolean.TRUE.equals(s.v6Only());
             cells.begin(LADDR);
-            cells.append(addresses.text(s.local().address(), v6));
+            cells.append(addressText(s.local().address(), v6, dualStack));
             if (s.interfaceIndex() != 0) {
                 appendInterface(cells, s.interfaceIndex());
             }
             cells.end(LADDR);
             portCell(cells, LPORT, s.netid(), s.local().port());
-            cells.set(PADDR, addresses.text(s.remote().address(), v6));
+            cells.set(PADDR, addressText(s.remote().address(), v6, dualStack));
             portCell(cells, PPORT, s.netid(), s.remote().port());
         }
         if (options.extended()) {
@@ -317,6 +330,14 @@ public final class TableFormat implements ConnectionsOutput {
                 cells.end(COOKIE);
             }
         }
+    }
+
+    /** ss's inet_addr_print(): {@code ::} of an IPv6 socket not known to be v6-only is {@code *}. */
+    private TableCells.Text addressText(InetAddress address, boolean ipv6Socket, boolean dualStack) {
+        if (dualStack && address instanceof Inet6Address && address.isAnyLocalAddress()) {
+            return STAR;
+        }
+        return addresses.text(address, ipv6Socket);
     }
 
     private void appendInterface(TableCells cells, int interfaceIndex) {
@@ -335,7 +356,7 @@ public final class TableFormat implements ConnectionsOutput {
             return;
         }
         if (!options.numeric()) {
-            TableCells.Text name = serviceText(netid, port);
+            TableCells.Text name = netid == Netid.RAW ? protocolText(port) : serviceText(netid, port);
             if (name != null) {
                 cells.set(column, name);
                 return;
@@ -363,6 +384,26 @@ public final class TableFormat implements ConnectionsOutput {
         if (t == null) {
             t = TableCells.Text.of(TerminalText.sanitize(name));
             cache[port] = t;
+        }
+        return t;
+    }
+
+    /**
+     * A RAW socket's protocol as ss's inet_proto_n2a() names it: the /etc/protocols name, else
+     * {@code ipproto-N}; made once per number. Null for a number beyond 255 (not a protocol).
+     */
+    private TableCells.Text protocolText(int protocol) {
+        if (protocol < 0 || protocol > 255) {
+            return null;
+        }
+        if (protocolText == null) {
+            protocolText = new TableCells.Text[256];
+        }
+        TableCells.Text t = protocolText[protocol];
+        if (t == null) {
+            String name = protocols.name(protocol);
+            t = TableCells.Text.of(name == null ? "ipproto-" + protocol : TerminalText.sanitize(name));
+            protocolText[protocol] = t;
         }
         return t;
     }
@@ -400,6 +441,7 @@ public final class TableFormat implements ConnectionsOutput {
     private final AddressTextCache addresses = new AddressTextCache();
     private TableCells.Text[] tcpServiceText;
     private TableCells.Text[] udpServiceText;
+    private TableCells.Text[] protocolText;
 
     private HolderText holderText(ProcessInfo p) {
         HolderText t = holderTextByProcess.get(p);

@@ -68,7 +68,7 @@ public final class ProcNetRawParser {
         int uid = (int) decimal(f[7], line);
         long inode = decimal(f[9], line);
         return new SocketEntry(Netid.RAW, family, SocketState.fromCode(state), local, remote, null, 0,
-                rx, tx, uid, inode, 0, 0, null, null);
+                rx, tx, uid, inode, 0, 0, null, null, null);
     }
 
     private static InetEndpoint endpoint(String field, int family, String line) {

@@ -27,7 +27,8 @@ import static dev.netwarden.linux.netlink.NetlinkLayouts.U8;
  * Choices: ports are converted from network byte order; an IPv4 address is the first 4 bytes of its
  * 16-byte field; the family is kept as the kernel reports it, so a dual-stack AF_INET6 socket talking
  * to an IPv4 peer has family 10 and {@code Inet4Address} endpoints (Java turns ::ffff:a.b.c.d into
- * IPv4). For RAW sockets the local "port" is the IP protocol number, as the kernel reports it. For a
+ * IPv4). For RAW sockets the local "port" is the IP protocol number, as the kernel reports it.
+ * INET_DIAG_SKV6ONLY becomes {@link SocketEntry#v6Only()} (null when absent). For a
  * LISTEN socket rqueue/wqueue are the accept queue and backlog. The timer/expires fields have no place
  * in {@link SocketEntry} and are not read.
  *
@@ -43,6 +44,11 @@ public final class InetDiagParser {
     public static final int INET_DIAG_INFO = 2;
     public static final int INET_DIAG_CONG = 4;
     public static final int INET_DIAG_SKMEMINFO = 7;
+    /**
+     * u8 IPV6_V6ONLY. Not requested through idiag_ext: inet_diag_msg_attrs_fill() adds it to every AF_INET6
+     * socket in LISTEN or CLOSE (seen in the recorded 6.18 replies; an old kernel without it gives null).
+     */
+    public static final int INET_DIAG_SKV6ONLY = 11;
 
     private final InetAddressCache addresses = new InetAddressCache();
     private final NetlinkAttributeCursor attrs = new NetlinkAttributeCursor();
@@ -88,6 +94,7 @@ public final class InetDiagParser {
 
         TcpInfo tcpInfo = null;
         String congestion = null;
+        Boolean v6Only = null;
         attrs.reset(seg, offset + MSG_LENGTH, length - MSG_LENGTH);
         while (attrs.next()) {
             switch (attrs.type()) {
@@ -97,12 +104,20 @@ public final class InetDiagParser {
                     }
                 }
                 case INET_DIAG_CONG -> congestion = cString(seg, attrs.valueOffset(), attrs.valueLength());
+                case INET_DIAG_SKV6ONLY -> {
+                    if (attrs.valueLength() < 1) {
+                        throw new MalformedNetlinkException("INET_DIAG_SKV6ONLY of " + attrs.valueLength() + " bytes");
+                    }
+                    if (ipv6) { // only AF_INET6 sockets have the option; the kernel sends it for no other
+                        v6Only = seg.get(U8, attrs.valueOffset()) != 0;
+                    }
+                }
                 default -> {
                 }
             }
         }
         return new SocketEntry(netid, family, state, local, remote, null, 0, rqueue, wqueue, uid, inode, cookie,
-                ifIndex, tcpInfo, congestion);
+                ifIndex, tcpInfo, congestion, v6Only);
     }
 
     static String cString(MemorySegment seg, long offset, int max) {

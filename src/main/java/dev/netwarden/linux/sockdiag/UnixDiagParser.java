@@ -90,7 +90,7 @@ public final class UnixDiagParser {
                 }
             }
         }
-        return new SocketEntry(netid, AF_UNIX, state, null, null, path, peer, rqueue, wqueue, uid, inode, 0, 0, null, null);
+        return new SocketEntry(netid, AF_UNIX, state, null, null, path, peer, rqueue, wqueue, uid, inode, 0, 0, null, null, null);
     }
 
     private static int need(int len, int min, String what) {

@@ -25,7 +25,7 @@ class SsFilterFuzzTest {
             tcp(SocketState.ESTABLISHED, "::ffff:10.0.0.5", 8080, "::ffff:10.1.2.3", 5555),
             // An AF_INET6 socket with Inet4Address endpoints: how the kernel layer delivers IPv4-mapped addresses.
             new SocketEntry(Netid.TCP, SocketEntry.AF_INET6, SocketState.TIME_WAIT, ep("127.0.0.1", 6000),
-                    ep("127.0.0.1", 36218), null, 0, 0, 0, 0, 1, 1, 0, null, null),
+                    ep("127.0.0.1", 36218), null, 0, 0, 0, 0, 1, 1, 0, null, null, null),
             unix(SocketState.ESTABLISHED, "/run/foo.sock", 10, 99),
             unix(SocketState.LISTEN, "", 11, 0),
     };

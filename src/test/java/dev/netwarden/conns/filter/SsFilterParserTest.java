@@ -191,7 +191,7 @@ class SsFilterParserTest {
      * Inet4Address endpoints, because InetAddress.getByAddress turns ::ffff:a.b.c.d into an Inet4Address.
      */
     static final SocketEntry MAPPED_FROM_KERNEL = new SocketEntry(Netid.TCP, SocketEntry.AF_INET6,
-            SocketState.ESTABLISHED, ep("127.0.0.1", 6000), ep("127.0.0.1", 36218), null, 0, 0, 0, 0, 1, 1, 0, null, null);
+            SocketState.ESTABLISHED, ep("127.0.0.1", 6000), ep("127.0.0.1", 36218), null, 0, 0, 0, 0, 1, 1, 0, null, null, null);
     /** The same socket with Inet6Address endpoints (::ffff:127.0.0.1). */
     static final SocketEntry MAPPED_V6_ADDRESS = tcp(SocketState.ESTABLISHED, "::ffff:127.0.0.1", 6000,
             "::ffff:127.0.0.1", 36218);

@@ -28,8 +28,9 @@ final class Fixtures {
         SocketEntry listen = tcp(SocketState.LISTEN, "0.0.0.0", 22, "0.0.0.0", 0);
         SocketEntry est = new SocketEntry(Netid.TCP, SocketEntry.AF_INET6, SocketState.ESTABLISHED,
                 Sockets.ep("::1", 22), Sockets.ep("fe80::1", 51000), null, 0, 0, 36, 0, 12345, 0x1f, 2,
-                new TcpInfo(1, 0, 3, 20500, 250, 1448, 536, 10, 4096, 8192, 12, 14, 100, 200), "cubic");
-        SocketEntry web = tcp(SocketState.LISTEN, "::", 80, "::", 0);
+                new TcpInfo(1, 0, 3, 20500, 250, 1448, 536, 10, 4096, 8192, 12, 14, 100, 200), "cubic", null);
+        // nginx's "listen [::]:80 ipv6only=off": one socket for IPv4 and IPv6, as ss shows *:80.
+        SocketEntry web = Sockets.withV6Only(tcp(SocketState.LISTEN, "::", 80, "::", 0), false);
         SocketEntry orphan = tcp(SocketState.TIME_WAIT, "10.0.0.5", 40000, "93.184.216.34", 443);
         SocketEntry u = unix(SocketState.ESTABLISHED, "/run/evil\u001b]0;pwned\u0007.sock", 1587, 1586);
         return List.of(

@@ -11,6 +11,7 @@ import java.util.List;
 
 import dev.netwarden.conns.Connection;
 import dev.netwarden.conns.Owner;
+import dev.netwarden.conns.Protocols;
 import dev.netwarden.conns.Services;
 import dev.netwarden.socket.InetEndpoint;
 import dev.netwarden.socket.Netid;
@@ -28,8 +29,8 @@ public final class FormatSpeedCheck {
         List<Connection> rows = rows(100_000);
         Services services = Services.load(Services.ETC_SERVICES);
         ConnectionsOutput[] outputs = {
-                new TableFormat(services, new TableFormat.Options(false, true, false, false, null, true, null)),
-                new JsonFormat(services, null),
+                new TableFormat(services, Protocols.builtin(), new TableFormat.Options(false, true, false, false, null, true, null)),
+                new JsonFormat(services, Protocols.builtin(), null),
                 new CsvFormat(),
         };
         for (ConnectionsOutput o : outputs) {
@@ -56,7 +57,7 @@ public final class FormatSpeedCheck {
                     : InetAddress.getByAddress(new byte[] {(byte) 192, (byte) 168, (byte) (i >> 8), (byte) i});
             SocketEntry s = new SocketEntry(Netid.TCP, v6 ? SocketEntry.AF_INET6 : SocketEntry.AF_INET,
                     SocketState.ESTABLISHED, new InetEndpoint(local, 443), new InetEndpoint(peer, 1024 + i % 60000),
-                    null, 0, i % 7, i % 13, 33, 100_000 + i, 5_000_000L + i, 0, null, null);
+                    null, 0, i % 7, i % 13, 33, 100_000 + i, 5_000_000L + i, 0, null, null, null);
             rows.add(new Connection(s, List.of(new Owner(nginx, 6 + i % 100))));
         }
         return rows;

@@ -8,7 +8,13 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.netwarden.conns.Connection;
+import dev.netwarden.conns.Protocols;
 import dev.netwarden.conns.Services;
+import dev.netwarden.conns.Sockets;
+import dev.netwarden.socket.Netid;
+import dev.netwarden.socket.SocketEntry;
+import dev.netwarden.socket.SocketState;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -16,7 +22,7 @@ class JsonFormatTest {
 
     static JsonNode render() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new JsonFormat(Services.builtin(), i -> i == 2 ? "eth0" : null).write(Fixtures.listing(), List.of("pid 7: permission denied"), out);
+        new JsonFormat(Services.builtin(), Protocols.builtin(), i -> i == 2 ? "eth0" : null).write(Fixtures.listing(), List.of("pid 7: permission denied"), out);
         String json = out.toString(StandardCharsets.UTF_8);
         assertThat(json).doesNotContain("\u001b", "\u202e", "\u0007").endsWith("}\n");
         return JsonMapper.builder().build().readTree(json);
@@ -88,5 +94,43 @@ class JsonFormatTest {
         assertThat(sockets.get(3).get("processes")).isEmpty();
         assertThat(sockets.get(3).get("state").asString()).isEqualTo("time-wait");
         assertThat(sockets.get(0).get("remote").get("port").asInt()).isZero();
+    }
+
+    @Test
+    void v6onlyIsTheKernelsFlagForIpv6SocketsAndNullElsewhere() {
+        JsonNode sockets = render().get("sockets");
+        assertThat(sockets.get(2).get("family").asString()).isEqualTo("inet6");
+        assertThat(sockets.get(2).get("v6only").isBoolean()).isTrue();
+        assertThat(sockets.get(2).get("v6only").asBoolean()).as("dual-stack listener").isFalse();
+        assertThat(sockets.get(2).get("local").get("address").asString()).as("JSON keeps the address").isEqualTo("::");
+        assertThat(sockets.get(1).get("v6only").isNull()).as("IPv6, not reported (established)").isTrue();
+        assertThat(sockets.get(0).get("v6only").isNull()).as("IPv4").isTrue();
+        assertThat(sockets.get(4).get("v6only").isNull()).as("UNIX").isTrue();
+
+        SocketEntry v6only = Sockets.withV6Only(Sockets.tcp(SocketState.LISTEN, "::", 8443, "::", 0), true);
+        assertThat(renderOne(v6only, Services.builtin(), Protocols.builtin()).get("v6only").asBoolean()).isTrue();
+    }
+
+    @Test
+    void rawServiceIsTheProtocolName() {
+        SocketEntry icmp = Sockets.inet(Netid.RAW, SocketState.CLOSE, "0.0.0.0", 1, "0.0.0.0", 0);
+        SocketEntry unnamed = Sockets.inet(Netid.RAW, SocketState.CLOSE, "0.0.0.0", 253, "0.0.0.0", 0);
+        JsonNode s = renderOne(icmp, Services.builtin(), Protocols.builtin());
+        assertThat(s.get("local").get("port").asInt()).isEqualTo(1);
+        assertThat(s.get("local").get("service").asString()).isEqualTo("icmp");
+        assertThat(s.get("remote").get("service").isNull()).isTrue();
+        assertThat(renderOne(unnamed, Services.builtin(), Protocols.builtin()).get("local").get("service").isNull())
+                .as("no name: null, not ss's ipproto-253").isTrue();
+        assertThat(renderOne(icmp, Services.none(), Protocols.none()).get("local").get("service").isNull())
+                .as("-n").isTrue();
+        SocketEntry tcpmux = Sockets.tcp(SocketState.LISTEN, "0.0.0.0", 1, "0.0.0.0", 0);
+        assertThat(renderOne(tcpmux, Services.parse("tcpmux 1/tcp"), Protocols.builtin()).get("local").get("service").asString())
+                .as("TCP ports stay with /etc/services").isEqualTo("tcpmux");
+    }
+
+    private static JsonNode renderOne(SocketEntry s, Services services, Protocols protocols) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new JsonFormat(services, protocols, null).write(List.of(new Connection(s, List.of())), List.of(), out);
+        return JsonMapper.builder().build().readTree(out.toString(StandardCharsets.UTF_8)).get("sockets").get(0);
     }
 }

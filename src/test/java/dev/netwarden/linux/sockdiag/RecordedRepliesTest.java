@@ -84,6 +84,7 @@ class RecordedRepliesTest {
             assertThat(e.remote().address()).isEqualTo(addr("::"));
             assertThat(e.sendQ()).isEqualTo(5);
             assertThat(e.inode()).isPositive();
+            assertThat(e.v6Only()).as("INET_DIAG_SKV6ONLY, sent unasked; binding ::1 sets IPV6_V6ONLY").isTrue();
         });
     }
 
@@ -96,6 +97,7 @@ class RecordedRepliesTest {
             assertThat(e.local().address()).isEqualTo(addr("127.0.0.1"));
             assertThat(e.inode()).isPositive();
             assertThat(e.tcpInfo()).isNull();
+            assertThat(e.v6Only()).as("IPv4").isNull();
         });
         assertThat(rows).filteredOn(e -> e.local().port() == 7003).singleElement().extracting(SocketEntry::uid).isEqualTo(0);
         assertThat(rows).filteredOn(e -> e.local().port() == 7004).singleElement().extracting(SocketEntry::uid).isEqualTo(65534);

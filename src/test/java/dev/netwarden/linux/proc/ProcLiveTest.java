@@ -3,6 +3,7 @@ package dev.netwarden.linux.proc;
 import dev.netwarden.linux.ffm.Libc;
 import dev.netwarden.process.ProcessInfo;
 import dev.netwarden.process.SocketHolder;
+import dev.netwarden.testing.TestNamespace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,12 +24,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Against the machine's real /proc, with child processes this test starts and stops by pid. The
- * socket lives in a network namespace created here ({@code nw-test-proc-<our pid>}) and deleted at the
- * end; it is a listener on 127.0.0.1 that never sees traffic.
+ * socket lives in a network namespace created here (a {@link TestNamespace}) and deleted at the end;
+ * it is a listener on 127.0.0.1 that never sees traffic.
  */
 class ProcLiveTest {
     private static final String PYTHON = "/usr/bin/python3";
-    private static final String NS = "nw-test-proc-" + ProcessHandle.current().pid();
     /** Parent listens, forks (the child shares the socket), prints "fd childPid", then both sleep. */
     private static final String HOLDER = """
             import os, socket, time
@@ -41,7 +41,7 @@ class ProcLiveTest {
             """;
 
     private static boolean root;
-    private static boolean nsCreated;
+    private static TestNamespace ns;
     private static Process holder;
     private static int holderPid;
     private static int forkedPid;
@@ -54,10 +54,8 @@ class ProcLiveTest {
         if (!root || !Files.isExecutable(Path.of(PYTHON))) {
             return;
         }
-        run("ip", "netns", "add", NS);
-        nsCreated = true;
-        holder = new ProcessBuilder("ip", "netns", "exec", NS, PYTHON, "-c", HOLDER)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ns = TestNamespace.create("proc");
+        holder = ns.start(PYTHON, "-c", HOLDER);
         BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
         String[] line = out.readLine().trim().split(" ");
         socketFd = Integer.parseInt(line[0]);
@@ -68,18 +66,12 @@ class ProcLiveTest {
     }
 
     @AfterAll
-    static void stopHolder() throws Exception {
-        try {
-            if (forkedPid > 0) {
-                ProcessHandle.of(forkedPid).ifPresent(ProcessHandle::destroyForcibly);
-            }
-            if (holder != null) {
-                holder.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } finally {
-            if (nsCreated) {
-                run("ip", "netns", "delete", NS);
-            }
+    static void stopHolder() {
+        if (forkedPid > 0) {
+            ProcessHandle.of(forkedPid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        if (ns != null) {
+            ns.close(); // stops the holder (by pid) and deletes the namespace
         }
     }
 
@@ -172,13 +164,5 @@ class ProcLiveTest {
     private static long startTicksBySplitting(int pid) throws IOException {
         String[] fields = Files.readString(Path.of("/proc", Integer.toString(pid), "stat")).trim().split(" ");
         return Long.parseLong(fields[21]);
-    }
-
-    private static void run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).inheritIO().start();
-        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IllegalStateException("failed: " + String.join(" ", cmd));
-        }
     }
 }

@@ -37,16 +37,7 @@ public final class Protocols {
     public static Protocols parse(CharSequence text) {
         Objects.requireNonNull(text, "text is null");
         String[] names = new String[NUMBERS];
-        int len = text.length();
-        int lineStart = 0;
-        while (lineStart < len) {
-            int lineEnd = lineStart;
-            while (lineEnd < len && text.charAt(lineEnd) != '\n') {
-                lineEnd++;
-            }
-            parseLine(text, lineStart, lineEnd, names);
-            lineStart = lineEnd + 1;
-        }
+        CommentedLines.forEach(text, (t, from, to) -> parseLine(t, from, to, names));
         return new Protocols(names);
     }
 
@@ -83,12 +74,8 @@ public final class Protocols {
         return number >= 0 && number < NUMBERS ? names[number] : null;
     }
 
-    /** Fields are separated by blanks as libc's {@code strpbrk(p, " \t")} does; '#' starts a comment. */
-    private static void parseLine(CharSequence text, int from, int to, String[] names) {
-        int end = from;
-        while (end < to && text.charAt(end) != '#') {
-            end++;
-        }
+    /** Fields are separated by blanks as libc's {@code strpbrk(p, " \t")} does; the comment is already cut. */
+    private static void parseLine(CharSequence text, int from, int end, String[] names) {
         int nameStart = skipBlanks(text, from, end);
         int nameEnd = skipWord(text, nameStart, end);
         int numberStart = skipBlanks(text, nameEnd, end);

@@ -51,23 +51,8 @@ public final class Services {
         String[] udp = new String[PORTS];
         Map<String, Integer> tcpPorts = new HashMap<>();
         Map<String, Integer> udpPorts = new HashMap<>();
-        int len = text.length();
-        int lineStart = 0;
-        while (lineStart < len) {
-            int lineEnd = lineStart;
-            while (lineEnd < len && text.charAt(lineEnd) != '\n') {
-                lineEnd++;
-            }
-            int end = lineEnd;
-            for (int i = lineStart; i < lineEnd; i++) {
-                if (text.charAt(i) == '#') {
-                    end = i;
-                    break;
-                }
-            }
-            parseLine(text.subSequence(lineStart, end).toString(), tcp, udp, tcpPorts, udpPorts);
-            lineStart = lineEnd + 1;
-        }
+        CommentedLines.forEach(text, (t, from, to) ->
+                parseLine(t.subSequence(from, to).toString(), tcp, udp, tcpPorts, udpPorts));
         return new Services(tcp, udp, Map.copyOf(tcpPorts), Map.copyOf(udpPorts));
     }
 

@@ -1,6 +1,6 @@
 package dev.netwarden.linux.sockdiag;
 
-import dev.netwarden.linux.ffm.Libc;
+import dev.netwarden.linux.netns.NetNamespace;
 import dev.netwarden.socket.Netid;
 import dev.netwarden.socket.SocketEntry;
 import dev.netwarden.testing.TestNamespace;
@@ -9,13 +9,11 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -45,27 +43,10 @@ class RawFallbackNamespaceTest {
             assertThat(ready).as("raw socket holder (null: it failed, see stderr)").isEqualTo("ready");
 
             List<SocketEntry> inNamespace = new ArrayList<>();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread worker = new Thread(() -> {
-                try (Arena arena = Arena.ofConfined()) {
-                    Libc.CallState state = new Libc.CallState(arena);
-                    int fd = Libc.openat(state, Libc.AT_FDCWD, arena.allocateFrom("/run/netns/" + ns.name()),
-                            Libc.O_RDONLY | Libc.O_CLOEXEC);
-                    Libc.check(state, "open netns", fd);
-                    try {
-                        Libc.check(state, "setns", Libc.setns(state, fd, Libc.CLONE_NEWNET));
-                    } finally {
-                        Libc.close(state, fd);
-                    }
-                    SockDiag.dumpRawFromProc(SockDiagQuery.of(Netid.RAW), -1, inNamespace::add);
-                } catch (Throwable t) {
-                    failure.set(t);
-                }
-            }, "nw-test-setns");
-            worker.start();
-            worker.join(TimeUnit.SECONDS.toMillis(20));
-            assertThat(worker.isAlive()).isFalse();
-            assertThat(failure.get()).isNull();
+            NetNamespace.callIn(NetNamespace.named(ns.name()), () -> {
+                SockDiag.dumpRawFromProc(SockDiagQuery.of(Netid.RAW), -1, inNamespace::add);
+                return null;
+            });
 
             assertThat(inNamespace).as("the namespace's raw socket of protocol 253")
                     .anyMatch(e -> e.local() != null && e.local().port() == 253);

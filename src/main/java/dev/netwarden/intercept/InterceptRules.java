@@ -1,0 +1,305 @@
+package dev.netwarden.intercept;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * netwarden's own iptables chains that send new connections to the NFQUEUE, in the network
+ * namespace of the calling process (the daemon's; tests run it under {@code ip netns exec}).
+ *
+ * <p>What it installs, for IPv4 (iptables) and IPv6 (ip6tables), in the {@code mangle} table:
+ * <pre>
+ *   -I OUTPUT 1 -j NETWARDEN-OUT
+ *   -A NETWARDEN-OUT -m conntrack --ctstate NEW -j NFQUEUE --queue-num N [--queue-bypass]
+ *   (inbound or DNS option)
+ *   -I INPUT 1 -j NETWARDEN-IN
+ *   -A NETWARDEN-IN -p udp --sport 53 -j NFQUEUE --queue-num D [--queue-bypass]       (DNS answers)
+ *   -A NETWARDEN-IN ! -i lo -m conntrack --ctstate NEW -j NFQUEUE --queue-num N [...] (inbound)
+ * </pre>
+ * Why mangle: it runs before nat (the app's own destination, before any DNAT, is what it asked
+ * for) and before filter, where the firewall issue can put its REJECT-by-mark rule that a queue
+ * verdict cannot do itself (see {@code linux.nfqueue.Verdict}). Why {@code ! -i lo} inbound: a
+ * loopback connection's SYN was already queued on its way out; queueing it again on the way in
+ * would show one connection twice. {@code --queue-bypass} only with {@link FailPolicy#OPEN}: with
+ * nobody bound to the queue, bypass accepts and its absence drops.
+ *
+ * <p>Conntrack NEW means "no reply seen yet": a TCP SYN (and its retransmits), every UDP datagram
+ * of a flow until the first answer, an ICMP echo request. Established traffic is never queued.
+ *
+ * <p>{@link #install()} is idempotent, {@link #remove()} removes exactly the chains and jumps it
+ * adds, {@link #verify()} lists what is missing or changed, {@link #restore()} repairs it, and the
+ * static {@link #cleanup()} removes any chain named {@code NETWARDEN-*} and every jump to it (after
+ * a crash, whatever options the crashed daemon had). One known trace: when the mangle table did not
+ * exist before, iptables-nft creates it with empty built-in chains (policy ACCEPT), which remove()
+ * cannot delete through iptables; it changes no packet's fate.
+ *
+ * <p>Not thread-safe; the daemon calls it from one maintenance thread.
+ */
+public final class InterceptRules {
+    public static final String TABLE = "mangle";
+    public static final String CHAIN_PREFIX = "NETWARDEN-";
+    public static final String OUT_CHAIN = "NETWARDEN-OUT";
+    public static final String IN_CHAIN = "NETWARDEN-IN";
+    private static final long DEFAULT_TIMEOUT_MILLIS = 10_000;
+    private static final int MAX_DUPLICATE_JUMPS = 64;
+
+    /**
+     * @param queueNumber     queue for new connections
+     * @param failPolicy      adds --queue-bypass when OPEN
+     * @param inbound         also queue new inbound connections (INPUT, not from lo)
+     * @param dnsAnswerQueue  also queue UDP DNS answers (source port 53) to this queue (the firewall
+     *                        issue's domain learning; it needs a whole-packet copy range), or empty
+     * @param ipv6            also install for ip6tables
+     */
+    public record Options(int queueNumber, FailPolicy failPolicy, boolean inbound, OptionalInt dnsAnswerQueue, boolean ipv6) {
+        public Options {
+            if (queueNumber < 0 || queueNumber > 0xFFFF) {
+                throw new IllegalArgumentException("queue number " + queueNumber + " outside 0..65535");
+            }
+            Objects.requireNonNull(failPolicy, "failPolicy is null");
+            Objects.requireNonNull(dnsAnswerQueue, "dnsAnswerQueue is null");
+            dnsAnswerQueue.ifPresent(q -> {
+                if (q < 0 || q > 0xFFFF) {
+                    throw new IllegalArgumentException("DNS queue number " + q + " outside 0..65535");
+                }
+            });
+        }
+
+        /** Outbound new connections only, IPv4 and IPv6. */
+        public static Options outbound(int queueNumber, FailPolicy failPolicy) {
+            return new Options(queueNumber, failPolicy, false, OptionalInt.empty(), true);
+        }
+
+        public Options withInbound(boolean on) {
+            return new Options(queueNumber, failPolicy, on, dnsAnswerQueue, ipv6);
+        }
+
+        public Options withDnsAnswerQueue(int queue) {
+            return new Options(queueNumber, failPolicy, inbound, OptionalInt.of(queue), ipv6);
+        }
+
+        public Options withIpv6(boolean on) {
+            return new Options(queueNumber, failPolicy, inbound, dnsAnswerQueue, on);
+        }
+    }
+
+    /** One chain, the built-in chain that jumps to it, and its rules in order. */
+    private record ChainSpec(String name, String hook, List<List<String>> rules) {
+    }
+
+    private final Options options;
+    private final List<Iptables> families;
+    private final List<ChainSpec> chains;
+
+    private InterceptRules(Options options, List<Iptables> families) {
+        this.options = options;
+        this.families = families;
+        this.chains = chainSpecs(options);
+    }
+
+    /** Rules for the current network namespace (the daemon's). */
+    public static InterceptRules of(Options options) {
+        return of(options, List.of());
+    }
+
+    /**
+     * Rules whose commands run behind {@code commandPrefix}, e.g. {@code ip netns exec NAME}: how tests
+     * and tools reach a namespace other than the process's own.
+     */
+    public static InterceptRules of(Options options, List<String> commandPrefix) {
+        Objects.requireNonNull(options, "options is null");
+        return new InterceptRules(options, commands(options.ipv6(), commandPrefix));
+    }
+
+    private static List<Iptables> commands(boolean ipv6, List<String> prefix) {
+        return ipv6
+                ? List.of(Iptables.ipv4(DEFAULT_TIMEOUT_MILLIS, prefix), Iptables.ipv6(DEFAULT_TIMEOUT_MILLIS, prefix))
+                : List.of(Iptables.ipv4(DEFAULT_TIMEOUT_MILLIS, prefix));
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    private static List<ChainSpec> chainSpecs(Options o) {
+        List<ChainSpec> specs = new ArrayList<>();
+        specs.add(new ChainSpec(OUT_CHAIN, "OUTPUT", List.of(newConnections(o.queueNumber(), o.failPolicy(), List.of()))));
+        List<List<String>> in = new ArrayList<>();
+        o.dnsAnswerQueue().ifPresent(q -> in.add(queue(List.of("-p", "udp", "--sport", "53"), q, o.failPolicy())));
+        if (o.inbound()) {
+            in.add(newConnections(o.queueNumber(), o.failPolicy(), List.of("!", "-i", "lo")));
+        }
+        if (!in.isEmpty()) {
+            specs.add(new ChainSpec(IN_CHAIN, "INPUT", List.copyOf(in)));
+        }
+        return List.copyOf(specs);
+    }
+
+    private static List<String> newConnections(int queue, FailPolicy policy, List<String> prefix) {
+        List<String> match = new ArrayList<>(prefix);
+        match.addAll(List.of("-m", "conntrack", "--ctstate", "NEW"));
+        return queue(match, queue, policy);
+    }
+
+    private static List<String> queue(List<String> match, int queue, FailPolicy policy) {
+        List<String> rule = new ArrayList<>(match);
+        rule.addAll(List.of("-j", "NFQUEUE", "--queue-num", Integer.toString(queue)));
+        if (policy == FailPolicy.OPEN) {
+            rule.add("--queue-bypass");
+        }
+        return List.copyOf(rule);
+    }
+
+    /**
+     * Adds whatever is missing: chains, their rules (a chain whose rules differ is flushed and
+     * refilled), the jumps (inserted first in the built-in chain). Returns what it changed, empty
+     * when everything was already in place.
+     */
+    public List<String> install() throws IOException {
+        List<String> changed = new ArrayList<>();
+        for (Iptables ipt : families) {
+            for (ChainSpec chain : chains) {
+                if (!chainExists(ipt, chain.name())) {
+                    ipt.runOrThrow(List.of("-t", TABLE, "-N", chain.name()));
+                    changed.add(ipt.family() + " " + TABLE + ": created chain " + chain.name());
+                }
+                if (!rulesMatch(ipt, chain)) {
+                    ipt.runOrThrow(List.of("-t", TABLE, "-F", chain.name()));
+                    for (List<String> rule : chain.rules()) {
+                        ipt.runOrThrow(concat(List.of("-t", TABLE, "-A", chain.name()), rule));
+                    }
+                    changed.add(ipt.family() + " " + TABLE + ": (re)filled chain " + chain.name() + " with " + chain.rules().size() + " rule(s)");
+                }
+                if (!jumpExists(ipt, chain)) {
+                    ipt.runOrThrow(List.of("-t", TABLE, "-I", chain.hook(), "1", "-j", chain.name()));
+                    changed.add(ipt.family() + " " + TABLE + ": added jump " + chain.hook() + " -> " + chain.name());
+                }
+            }
+        }
+        return changed;
+    }
+
+    /** What is missing or changed; empty when all rules are in place. Read-only. */
+    public List<String> verify() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Iptables ipt : families) {
+            for (ChainSpec chain : chains) {
+                if (!chainExists(ipt, chain.name())) {
+                    problems.add(ipt.family() + " " + TABLE + ": chain " + chain.name() + " is missing");
+                    continue;
+                }
+                if (!rulesMatch(ipt, chain)) {
+                    problems.add(ipt.family() + " " + TABLE + ": rules of " + chain.name() + " were changed");
+                }
+                if (!jumpExists(ipt, chain)) {
+                    problems.add(ipt.family() + " " + TABLE + ": jump " + chain.hook() + " -> " + chain.name() + " is missing");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** Re-adds what {@link #verify()} finds missing (the daemon calls both periodically). Returns what it changed. */
+    public List<String> restore() throws IOException {
+        return install();
+    }
+
+    /** Removes the jumps to this configuration's chains and the chains themselves. Returns what it removed. */
+    public List<String> remove() throws IOException {
+        List<String> removed = new ArrayList<>();
+        for (Iptables ipt : families) {
+            for (ChainSpec chain : chains) {
+                removeChain(ipt, chain.hook(), chain.name(), removed);
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Removes every chain named {@code NETWARDEN-*} in the mangle and filter tables, IPv4 and IPv6,
+     * and every rule that jumps to one: what a crashed daemon (of any configuration) left behind.
+     * Touches nothing else. Returns what it removed.
+     */
+    public static List<String> cleanup() throws IOException {
+        return cleanup(List.of());
+    }
+
+    /** As {@link #cleanup()}, with commands run behind {@code commandPrefix} (see {@link #of(Options, List)}). */
+    public static List<String> cleanup(List<String> commandPrefix) throws IOException {
+        List<String> removed = new ArrayList<>();
+        for (Iptables ipt : commands(true, commandPrefix)) {
+            for (String table : List.of(TABLE, "filter")) {
+                String saved = ipt.saveTable(table);
+                SavedRuleset rs = SavedRuleset.parse(saved);
+                for (SavedRuleset.Rule jump : rs.rulesJumpingTo(CHAIN_PREFIX)) {
+                    if (jump.chain().startsWith(CHAIN_PREFIX)) {
+                        continue; // inside one of our chains: goes with the flush below
+                    }
+                    Iptables.Result r = ipt.run(concat(List.of("-t", table, "-D", jump.chain()), jump.spec()));
+                    if (r.ok()) {
+                        removed.add(ipt.family() + " " + table + ": removed jump " + jump.chain() + " " + String.join(" ", jump.spec()));
+                    }
+                }
+                List<String> ours = rs.chainsStartingWith(CHAIN_PREFIX);
+                for (String chain : ours) {
+                    ipt.runOrThrow(List.of("-t", table, "-F", chain));
+                }
+                for (String chain : ours) {
+                    ipt.runOrThrow(List.of("-t", table, "-X", chain));
+                    removed.add(ipt.family() + " " + table + ": removed chain " + chain);
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static void removeChain(Iptables ipt, String hook, String chain, List<String> removed) throws IOException {
+        for (int i = 0; i < MAX_DUPLICATE_JUMPS; i++) {
+            if (!ipt.run(List.of("-t", TABLE, "-C", hook, "-j", chain)).ok()) {
+                break;
+            }
+            ipt.runOrThrow(List.of("-t", TABLE, "-D", hook, "-j", chain));
+            removed.add(ipt.family() + " " + TABLE + ": removed jump " + hook + " -> " + chain);
+        }
+        if (chainExists(ipt, chain)) {
+            ipt.runOrThrow(List.of("-t", TABLE, "-F", chain));
+            ipt.runOrThrow(List.of("-t", TABLE, "-X", chain));
+            removed.add(ipt.family() + " " + TABLE + ": removed chain " + chain);
+        }
+    }
+
+    private static boolean chainExists(Iptables ipt, String chain) throws IOException {
+        return ipt.run(List.of("-t", TABLE, "-S", chain)).ok();
+    }
+
+    private static boolean jumpExists(Iptables ipt, ChainSpec chain) throws IOException {
+        return ipt.run(List.of("-t", TABLE, "-C", chain.hook(), "-j", chain.name())).ok();
+    }
+
+    /** The chain holds exactly the expected rules: same count, and each one present (-C). */
+    private static boolean rulesMatch(Iptables ipt, ChainSpec chain) throws IOException {
+        Iptables.Result listed = ipt.run(List.of("-t", TABLE, "-S", chain.name()));
+        if (!listed.ok()) {
+            return false;
+        }
+        long count = listed.stdout().lines().filter(l -> l.startsWith("-A ")).count();
+        if (count != chain.rules().size()) {
+            return false;
+        }
+        for (List<String> rule : chain.rules()) {
+            if (!ipt.run(concat(List.of("-t", TABLE, "-C", chain.name()), rule)).ok()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}

@@ -221,7 +221,11 @@ public final class NfQueue implements AutoCloseable {
                 if (cursor.type() == NetlinkHeader.NLMSG_ERROR && cursor.seq() == ackSeq) {
                     NetlinkErrorReply reply = NetlinkErrorReply.parse(cursor);
                     if (reply.errno() != 0) {
-                        throw new NetlinkException("bind NFQUEUE " + config.queueNumber(), reply.errno(), reply.extAckMessage());
+                        String what = "bind NFQUEUE " + config.queueNumber();
+                        if (reply.errno() == Errno.EOPNOTSUPP && config.conntrack()) {
+                            what += " (conntrack info needs nf_conntrack_netlink, CONFIG_NF_CT_NETLINK; bind without it)";
+                        }
+                        throw new NetlinkException(what, reply.errno(), reply.extAckMessage());
                     }
                     return;
                 }

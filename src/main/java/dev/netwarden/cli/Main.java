@@ -24,6 +24,7 @@ public final class Main implements Runnable {
         spec.addSubcommand("conns", new CommandLine(ConnsCommand.spec()));
         spec.addSubcommand("help", new CommandLine(HelpCommand.spec()));
         spec.addSubcommand("completion", new CommandLine(CompletionCommand.spec()));
+        spec.addSubcommand("firewall", new CommandLine(FirewallCommand.spec()));
     }
 
     @Override

@@ -36,8 +36,9 @@ import static dev.netwarden.linux.netlink.NetlinkLayouts.U32;
  * {@code ip netns add}, sending PROC_CN_MCAST_LISTEN fails with ECONNREFUSED, and a socket bound to
  * CN_IDX_PROC there receives nothing even while another listener in the initial namespace receives
  * events ({@code ProcConnectorNamespaceTest} keeps proving it). The daemon, which tests run inside
- * {@code ip netns exec nw-...}, therefore creates this socket in the namespace of pid 1 (through
- * {@link NetNamespace#callIn}) unless it already is there. That is read-only: process events are
+ * {@code ip netns exec nw-...}, therefore creates this socket in the initial namespace (through
+ * {@link NetNamespace#callIn}, entering kthreadd's namespace; see {@link #initialNetNamespace()})
+ * unless it already is there. That is read-only: process events are
  * machine-wide (pids are not per network namespace) and nothing is sent there except the
  * subscription of this socket. It needs CAP_SYS_ADMIN for setns, as well as CAP_NET_ADMIN, which
  * the kernel requires to listen.
@@ -64,7 +65,7 @@ public final class ProcConnector implements AutoCloseable {
 
     /** Where the socket is created. */
     public enum Placement {
-        /** The namespace of pid 1, where the kernel delivers proc events (the default; see the class doc). */
+        /** The initial namespace, where the kernel delivers proc events (the default; see the class doc). */
         INITIAL_NAMESPACE,
         /** The calling thread's namespace, as is: only useful to show that elsewhere nothing arrives. */
         CALLER_NAMESPACE
@@ -120,7 +121,7 @@ public final class ProcConnector implements AutoCloseable {
         Objects.requireNonNull(onOverrun, "onOverrun is null");
         Objects.requireNonNull(placement, "placement is null");
         int fd = placement == Placement.INITIAL_NAMESPACE && !inInitialNetNamespace()
-                ? NetNamespace.callIn(NetNamespace.ofProcess(1), ProcConnector::openSocket)
+                ? NetNamespace.callIn(initialNetNamespace(), ProcConnector::openSocket)
                 : openSocket();
         Arena arena = Arena.ofShared();
         ProcConnector c = new ProcConnector(arena, fd, sink, onOverrun);
@@ -151,14 +152,32 @@ public final class ProcConnector implements AutoCloseable {
         return c;
     }
 
-    /** True when this thread is in pid 1's network namespace (same nsfs inode). */
+    /**
+     * A file naming the initial network namespace. Kernel threads always run in the initial
+     * namespaces, so kthreadd (pid 2, ppid 0) is the reliable handle; pid 1 is the fallback (a
+     * sandbox's init may hide its namespace links: on this test machine, opening /proc/1/ns/net
+     * fails with EACCES even for root, while /proc/2/ns/net is readable).
+     */
+    static Path initialNetNamespace() {
+        try {
+            String comm = Files.readString(Path.of("/proc/2/comm")).strip();
+            if (comm.equals("kthreadd") && Files.readString(Path.of("/proc/2/stat")).contains(") S 0 ")) {
+                return NetNamespace.ofProcess(2);
+            }
+        } catch (IOException e) {
+            // no /proc/2 (a pid namespace): fall back to pid 1
+        }
+        return NetNamespace.ofProcess(1);
+    }
+
+    /** True when this thread is in the initial network namespace (same nsfs inode). */
     static boolean inInitialNetNamespace() {
         try {
             Object mine = Files.getAttribute(Path.of("/proc/thread-self/ns/net"), "unix:ino");
-            Object init = Files.getAttribute(NetNamespace.ofProcess(1), "unix:ino");
+            Object init = Files.getAttribute(initialNetNamespace(), "unix:ino");
             return mine.equals(init);
         } catch (IOException | UnsupportedOperationException e) {
-            return false; // cannot tell: try to enter pid 1's namespace, which reports its own error
+            return false; // cannot tell: try to enter the initial namespace, which reports its own error
         }
     }
 

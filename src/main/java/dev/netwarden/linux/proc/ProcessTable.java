@@ -93,6 +93,28 @@ public final class ProcessTable {
         return Optional.of(raced != null ? raced : read);
     }
 
+    /**
+     * Reads a process now, neither using nor filling the cache; empty when it does not exist. For an
+     * owner that tracks lifetimes itself (from proc connector events) and must never be handed a
+     * record of an earlier process with the same pid.
+     */
+    public Optional<ProcessInfo> readFresh(int pid) {
+        return Optional.ofNullable(read(pid));
+    }
+
+    /**
+     * {@code /proc/PID/stat} now (comm, state, ppid, start time), or null when the process does not
+     * exist. One small read: how a caller checks that a pid still names the process it knows
+     * (same start time) and that it has not exec'd or renamed itself since (same comm).
+     */
+    public ProcStat readStat(int pid) {
+        try {
+            return ProcStatParser.parse(Files.readAllBytes(procRoot.resolve(Integer.toString(pid)).resolve("stat")));
+        } catch (IOException | MalformedProcFileException e) {
+            return null;
+        }
+    }
+
     /** Drops the cached record of {@code pid} (it exited, or its pid may have been reused). */
     public void forget(int pid) {
         cache.remove(pid);

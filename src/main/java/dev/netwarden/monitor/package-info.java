@@ -1,0 +1,4 @@
+/**
+ * The monitor: turns kernel observations into flows with processes and names.
+ */
+package dev.netwarden.monitor;

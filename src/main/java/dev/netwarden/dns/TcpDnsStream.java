@@ -138,12 +138,12 @@ public final class TcpDnsStream {
                     gaps++;
                     flow.reset();
                 } else if (ahead < 0) {
-                    int seen = -ahead;
+                    long seen = -(long) ahead; // long: -Integer.MIN_VALUE overflows an int (found by fuzzing)
                     if (seen >= length) {
                         return; // a retransmission of bytes already taken
                     }
-                    offset += seen;
-                    length -= seen;
+                    offset += (int) seen;
+                    length -= (int) seen;
                     sequence += seen;
                 }
             }

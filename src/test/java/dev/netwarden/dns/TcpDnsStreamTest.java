@@ -149,4 +149,15 @@ class TcpDnsStreamTest {
         s.segment(segment(43001, 5, IpPacket.TCP_RST, new byte[0]), new byte[0], 0, 0);
         assertThat(s.stats().flows()).isZero();
     }
+
+    /** Fuzzer finding: a sequence exactly 2^31 behind overflowed the int distance into a negative offset. */
+    @Test
+    void sequenceHalfTheSpaceBehindIsARetransmission() throws IOException {
+        byte[] wire = framed(fixture("a_testsite"));
+        TcpDnsStream s = new TcpDnsStream(collect);
+        s.segment(segment(44000, 0x8000_0000L, IpPacket.TCP_ACK, wire), wire, 0, 0);
+        s.segment(segment(44000, wire.length, IpPacket.TCP_ACK, wire), wire, 0, 0); // 2^31 behind: old bytes
+        s.segment(segment(44000, 0x8000_0000L + wire.length, IpPacket.TCP_ACK, wire), wire, 0, 0);
+        assertThat(messages).hasSize(2);
+    }
 }

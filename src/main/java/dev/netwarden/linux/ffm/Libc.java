@@ -48,6 +48,13 @@ public final class Libc {
     public static final int O_CLOEXEC = 0x80000;
     public static final int AT_FDCWD = -100;
     public static final int CLONE_NEWNET = 0x40000000;
+    /** Socket options of AF_PACKET sockets (linux/if_packet.h) and classic BPF (asm-generic/socket.h). */
+    public static final int SOL_PACKET = 263;
+    public static final int PACKET_STATISTICS = 6;
+    public static final int PACKET_IGNORE_OUTGOING = 23;
+    public static final int SO_ATTACH_FILTER = 26;
+    /** Every protocol, for an AF_PACKET socket (linux/if_ether.h); pass it in network byte order. */
+    public static final int ETH_P_ALL = 0x0003;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LOOKUP = LINKER.defaultLookup();
@@ -88,6 +95,11 @@ public final class Libc {
     private static final class SetSockOpt {
         static final MethodHandle H = downcall("setsockopt",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class GetSockOpt {
+        static final MethodHandle H = downcall("getsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     }
 
     private static final class GetSockName {
@@ -224,6 +236,18 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = arena.allocateFrom(JAVA_INT, value);
             return setsockopt(st, fd, level, name, v, 4);
+        }
+    }
+
+    /**
+     * getsockopt(2): {@code lenPtr} holds the size of {@code value} on entry and the size written on
+     * return. Added for PACKET_STATISTICS (the DNS sniffer's kernel drop counter).
+     */
+    public static int getsockopt(CallState st, int fd, int level, int name, MemorySegment value, MemorySegment lenPtr) {
+        try {
+            return (int) GetSockOpt.H.invokeExact(st.segment, fd, level, name, value, lenPtr);
+        } catch (Throwable t) {
+            throw rethrow(t);
         }
     }
 

@@ -40,16 +40,20 @@ import java.util.function.LongSupplier;
  * same addresses adopts such a flow under its cookie.
  *
  * <p><b>When a flow closes.</b> (1) Its destroy notification arrives: closed with the kernel's final
- * state and (TCP) final tcp_info counters. (2) It is missing from {@code vanishAfterMissedDumps}
- * consecutive <em>complete</em> dumps (default 2; a dump that failed part-way counts for nothing):
- * closed at the time of the first dump that missed it, with its last state and counters. Rule 2 is
- * the only end for RAW and ICMP sockets (no destroy groups) and covers lost notifications (ENOBUFS).
- * Two misses, not one, because a dump walks hash buckets in chunks and can skip a socket when its
- * bucket changes between chunks. TCP TIME-WAIT, SYN-RECV mini-sockets and CLOSE are not flows (the
+ * state and (TCP) final tcp_info counters. (2) It "vanished": missing from
+ * {@code vanishAfterMissedDumps} consecutive <em>complete</em> dumps (default 2; a dump that failed
+ * part-way counts for nothing), closed at the time of the first dump that missed it, with its last
+ * state and counters. Rule 2 applies at once to RAW and ICMP flows (no destroy groups exist); a TCP
+ * or UDP flow, whose destroy notification is the better end, vanishes only when notifications were
+ * lost (ENOBUFS, {@link #onDestroyNotificationsLost}) since it was last seen, or after
+ * {@code destroyGrace} (a TCP socket can be alive but invisible: CLOSE and unhashed after the
+ * peer's FIN while its program still holds it). Two misses, not one, because a dump walks hash
+ * buckets in chunks and can skip a socket when its bucket changes between chunks. TCP TIME-WAIT, SYN-RECV mini-sockets and CLOSE are not flows (the
  * connection's real socket was already reported, with its destroy at TIME-WAIT entry).
  *
- * <p><b>Races.</b> A cookie closed here is remembered (a bounded "tombstone" list) so that a dump
- * taken before a destroy notification but handled after it cannot open the flow a second time.
+ * <p><b>Races.</b> A cookie closed here is remembered (the last 65,536, ~11 minutes at 100
+ * connections/s) so that a dump taken before a destroy notification but handled after it, or a
+ * late notification of a vanished flow, cannot open the flow a second time.
  *
  * <p>Thread-safe: the flow table is guarded by one lock, held only for table work and publishing
  * (the sink never blocks); owner resolution (which may rescan /proc) and domain lookups run outside it.
@@ -58,7 +62,6 @@ public final class FlowTracker {
     static final String REASON_UNSEEN = "socket closed before it was seen (passive level)";
     static final String REASON_NO_SOCKET = "no socket found for the packet's addresses";
     private static final int MAX_TOMBSTONES = 65_536;
-    private static final long TOMBSTONE_MILLIS = 60_000;
 
     private final FlowEventSink sink;
     private final SocketOwners owners;
@@ -69,6 +72,7 @@ public final class FlowTracker {
     private final EphemeralPorts ephemeral;
     private final long updateIntervalMillis;
     private final int vanishAfter;
+    private final long destroyGraceMillis;
 
     private final Object lock = new Object();
     private final Map<Object, Flow> flows = new HashMap<>();
@@ -76,6 +80,7 @@ public final class FlowTracker {
     private final LinkedHashMap<Long, Long> tombstones = new LinkedHashMap<>();
     private final RecentListeners listeners;
     private long generation;
+    private long lostGeneration = -1;
 
     private long dumps, sightings, opened, updated, closedByDestroy, closedByVanish, seenOnlyAtDestroy,
             deferred, packets, incompleteDumps;
@@ -98,6 +103,7 @@ public final class FlowTracker {
         Objects.requireNonNull(config, "config is null");
         this.updateIntervalMillis = config.updateInterval().toMillis();
         this.vanishAfter = config.vanishAfterMissedDumps();
+        this.destroyGraceMillis = config.destroyGrace().toMillis();
         this.listeners = new RecentListeners(config.listenerMemory().toMillis());
     }
 
@@ -238,6 +244,16 @@ public final class FlowTracker {
         }
     }
 
+    /**
+     * Destroy notifications were lost (receive buffer overrun): TCP/UDP flows missing from dumps since
+     * then are closed by the vanish rule without waiting for a notification that will not come.
+     */
+    public void onDestroyNotificationsLost() {
+        synchronized (lock) {
+            lostGeneration = generation;
+        }
+    }
+
     /** Flows open now. */
     public int liveFlows() {
         synchronized (lock) {
@@ -347,7 +363,10 @@ public final class FlowTracker {
             if (f.missed++ == 0) {
                 f.firstMissedMillis = now;
             }
-            if (f.missed >= vanishAfter) {
+            Transport t = f.opened.transport();
+            boolean awaitsDestroy = t == Transport.TCP || t == Transport.UDP;
+            if (f.missed >= vanishAfter && (!awaitsDestroy || lostGeneration >= f.seenGeneration
+                    || now - f.firstMissedMillis >= destroyGraceMillis)) {
                 if (vanished == null) {
                     vanished = new ArrayList<>();
                 }
@@ -379,8 +398,7 @@ public final class FlowTracker {
         if (cookie == 0) {
             return false;
         }
-        Long at = tombstones.get(cookie);
-        return at != null && now - at <= TOMBSTONE_MILLIS;
+        return tombstones.containsKey(cookie);
     }
 
     private String domainOf(Sighting s) {

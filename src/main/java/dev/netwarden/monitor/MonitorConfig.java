@@ -18,6 +18,12 @@ import java.util.Objects;
  *                               bucket changes)
  * @param fullRescanMinInterval  the least time between two full /proc fd scans done to find a new
  *                               socket's holder (default 2 s; each costs ~1.5–3 µs per fd on the machine)
+ * @param destroyGrace           how long a TCP/UDP flow missing from dumps waits for its destroy
+ *                               notification before it is closed anyway (default 2 min). A socket
+ *                               can be invisible to dumps yet alive: after the peer's FIN a TCP
+ *                               socket whose program still holds it is CLOSE and unhashed until
+ *                               the program closes it, and only then is it destroyed, with its
+ *                               final counters. Lost notifications (ENOBUFS) skip the wait.
  * @param listenerMemory         how long a listening port is remembered after it was last seen, to
  *                               tell an accepted connection from an outbound one (default 5 min)
  * @param alertMemory            entries the alert detector keeps per kind (default 100,000)
@@ -27,6 +33,7 @@ public record MonitorConfig(
         Duration updateInterval,
         int vanishAfterMissedDumps,
         Duration fullRescanMinInterval,
+        Duration destroyGrace,
         Duration listenerMemory,
         int alertMemory) {
 
@@ -35,6 +42,7 @@ public record MonitorConfig(
         positive(updateInterval, "updateInterval");
         Objects.requireNonNull(fullRescanMinInterval, "fullRescanMinInterval is null");
         positive(listenerMemory, "listenerMemory");
+        positive(destroyGrace, "destroyGrace");
         if (vanishAfterMissedDumps < 1) {
             throw new IllegalArgumentException("vanishAfterMissedDumps must be at least 1: " + vanishAfterMissedDumps);
         }
@@ -45,19 +53,23 @@ public record MonitorConfig(
 
     public static MonitorConfig defaults() {
         return new MonitorConfig(Duration.ofSeconds(1), Duration.ofSeconds(10), 2, Duration.ofSeconds(2),
-                Duration.ofMinutes(5), 100_000);
+                Duration.ofMinutes(2), Duration.ofMinutes(5), 100_000);
     }
 
     public MonitorConfig withPollInterval(Duration d) {
-        return new MonitorConfig(d, updateInterval, vanishAfterMissedDumps, fullRescanMinInterval, listenerMemory, alertMemory);
+        return new MonitorConfig(d, updateInterval, vanishAfterMissedDumps, fullRescanMinInterval, destroyGrace, listenerMemory, alertMemory);
     }
 
     public MonitorConfig withUpdateInterval(Duration d) {
-        return new MonitorConfig(pollInterval, d, vanishAfterMissedDumps, fullRescanMinInterval, listenerMemory, alertMemory);
+        return new MonitorConfig(pollInterval, d, vanishAfterMissedDumps, fullRescanMinInterval, destroyGrace, listenerMemory, alertMemory);
+    }
+
+    public MonitorConfig withDestroyGrace(Duration d) {
+        return new MonitorConfig(pollInterval, updateInterval, vanishAfterMissedDumps, fullRescanMinInterval, d, listenerMemory, alertMemory);
     }
 
     public MonitorConfig withFullRescanMinInterval(Duration d) {
-        return new MonitorConfig(pollInterval, updateInterval, vanishAfterMissedDumps, d, listenerMemory, alertMemory);
+        return new MonitorConfig(pollInterval, updateInterval, vanishAfterMissedDumps, d, destroyGrace, listenerMemory, alertMemory);
     }
 
     private static void positive(Duration d, String name) {

@@ -64,7 +64,10 @@ public final class PassiveMonitor implements AutoCloseable {
             FlowTracker tracker = new FlowTracker(new AlertingSink(sink, alerts), owners, domains, flowIds,
                     lookups::lookup, System::currentTimeMillis, ephemeral, config);
             SockDiagPoller poller = new SockDiagPoller(tracker, config.pollInterval(), namespace);
-            SockDiagDestroyListener destroy = new SockDiagDestroyListener(tracker, namespace, poller::pollSoon);
+            SockDiagDestroyListener destroy = new SockDiagDestroyListener(tracker, namespace, () -> {
+                tracker.onDestroyNotificationsLost();
+                poller.pollSoon();
+            });
             return new PassiveMonitor(lookups, owners, tracker, poller, destroy);
         } catch (IOException | RuntimeException e) {
             lookups.close();

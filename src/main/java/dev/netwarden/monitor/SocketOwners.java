@@ -29,8 +29,9 @@ import java.util.function.LongSupplier;
  * <p><b>Keeping the index warm cheaply.</b> A full /proc fd scan costs ~1.5–3 µs per fd of the whole
  * machine, so it is the last resort. For an inode not in the index, a round first rescans the hot
  * set: pids the proc connector reported as forked or exec'd since the last round (this class is a
- * {@link ProcessEventListener}; events are queued lock-free and applied on the resolving thread), and
- * pids that held sockets in the last {@link #RECENT_HOLDER_NANOS}. Only inodes still unresolved then
+ * {@link ProcessEventListener}; events are queued lock-free and applied on the resolving thread),
+ * pids that held sockets in the last {@link #RECENT_HOLDER_NANOS}, and pids in /proc that the index
+ * does not know yet (one listing of /proc: new processes are found even without process events). Only inodes still unresolved then
  * cost a full {@link SocketHolderIndex#refresh()}, at most once per {@code fullRescanMinInterval};
  * while that limit holds the answer is "not decided yet" (null) and the caller asks again next
  * round, so a new socket waits at most that long rather than being called unknown too early. An
@@ -222,6 +223,7 @@ public final class SocketOwners implements ProcessEventListener {
                 index.refreshPid(e.getKey());
             }
         }
+        index.refreshNewPids();
         hotRescans++;
         rescanNanos += nanoClock.getAsLong() - start;
     }

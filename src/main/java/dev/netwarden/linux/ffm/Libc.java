@@ -38,6 +38,7 @@ public final class Libc {
     public static final int SO_RCVBUFFORCE = 33;
     public static final int SO_RCVTIMEO = 20;
     public static final int SOL_NETLINK = 270;
+    public static final int NETLINK_ADD_MEMBERSHIP = 1;
     public static final int NETLINK_EXT_ACK = 11;
     public static final int NETLINK_GET_STRICT_CHK = 12;
     public static final int NETLINK_NO_ENOBUFS = 5;

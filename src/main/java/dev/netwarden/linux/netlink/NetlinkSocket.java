@@ -238,6 +238,70 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Joins multicast group {@code group} (NETLINK_ADD_MEMBERSHIP), so the kernel sends this socket
+     * its notifications of that group (for NETLINK_SOCK_DIAG, e.g. SKNLGRP_INET_TCP_DESTROY = 1).
+     * Joining may need a capability (CAP_NET_ADMIN for sock_diag's destroy groups): EPERM is an
+     * {@link ErrnoException}.
+     */
+    public synchronized void joinGroup(int group) throws IOException {
+        ensureOpen();
+        if (group <= 0) {
+            throw new IllegalArgumentException("netlink group must be positive: " + group);
+        }
+        Libc.check(callState, "setsockopt(NETLINK_ADD_MEMBERSHIP, " + group + ")",
+                Libc.setsockoptInt(callState, fd, Libc.SOL_NETLINK, Libc.NETLINK_ADD_MEMBERSHIP, group));
+    }
+
+    /**
+     * Waits (up to the receive timeout) for one datagram of kernel notifications and hands each
+     * message in it that came from the kernel (port id 0) to {@code handler}; returns how many, or 0
+     * when the timeout passed first, so a listener loop can check whether it should stop.
+     *
+     * <p>Unlike a request, an overrun here does not break the socket: the kernel dropped
+     * notifications (the receive buffer was full), the socket itself is fine, and the caller is told
+     * by a {@link NetlinkOverrunException} so it can reconcile from a dump.
+     */
+    public synchronized int receiveNotifications(NetlinkMessageHandler handler) throws IOException {
+        ensureOpen();
+        long n;
+        for (int attempt = 0; ; attempt++) {
+            n = Libc.recv(callState, fd, receiveBuffer, RECEIVE_BUFFER_BYTES, Libc.MSG_TRUNC);
+            if (n >= 0) {
+                break;
+            }
+            int errno = callState.errno();
+            if (errno == Errno.EINTR && attempt < MAX_EINTR_RETRIES) {
+                continue;
+            }
+            if (errno == Errno.EAGAIN) {
+                return 0;
+            }
+            if (errno == Errno.ENOBUFS) {
+                throw new NetlinkOverrunException("netlink notifications");
+            }
+            throw new ErrnoException("recv(netlink notifications)", errno);
+        }
+        if (n > RECEIVE_BUFFER_BYTES) {
+            throw new IOException("netlink notification of " + n + " bytes truncated to the "
+                    + RECEIVE_BUFFER_BYTES + "-byte receive buffer");
+        }
+        int delivered = 0;
+        cursor.reset(receiveBuffer, 0, n);
+        while (cursor.next()) {
+            int type = cursor.type();
+            if (cursor.portId() != 0 || type == NetlinkHeader.NLMSG_NOOP || type == NetlinkHeader.NLMSG_DONE) {
+                continue;
+            }
+            if (type == NetlinkHeader.NLMSG_OVERRUN) {
+                throw new NetlinkOverrunException("netlink notifications");
+            }
+            handler.onMessage(cursor);
+            delivered++;
+        }
+        return delivered;
+    }
+
     /** One recv(); returns the datagram's length. Detects truncation with MSG_TRUNC. */
     private long receiveDatagram() throws IOException {
         for (int attempt = 0; ; attempt++) {

@@ -75,6 +75,16 @@ public final class NetNamespace {
         throw new IOException(t.getMessage(), t);
     }
 
+    /**
+     * Moves the calling thread into the namespace {@code nsFile} for the rest of its life. Only for a
+     * dedicated thread that its owner created for this purpose (for example a monitor's poller,
+     * whose sockets and /proc/thread-self/net reads must all be in the monitored namespace); never
+     * call it on a pooled, virtual or borrowed thread.
+     */
+    public static void joinOnThisThread(Path nsFile) throws IOException {
+        enter(Objects.requireNonNull(nsFile, "nsFile is null"));
+    }
+
     private static void enter(Path nsFile) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             Libc.CallState state = new Libc.CallState(arena);

@@ -114,6 +114,34 @@ public final class SocketHolderIndex {
         }
     }
 
+    /**
+     * Scans only the processes that are in /proc but not in the index (started since the last scan),
+     * for a caller that learns about new processes by looking rather than from process events. Costs
+     * one listing of /proc plus the new processes' fds; a known process that opened a new socket is
+     * not seen (use {@link #refreshPid} or {@link #refresh()} for that). Returns how many were scanned.
+     */
+    public int refreshNewPids() {
+        FdDirScanner main = scanners[0];
+        int procFd = openProcRoot(main);
+        try {
+            int scanned = 0;
+            for (int pid : main.listPids(procFd)) {
+                if (byPid.containsKey(pid)) {
+                    continue;
+                }
+                PidSockets result = scanOne(main, procFd, pid);
+                if (result != null) {
+                    put(pid, result);
+                    snapshot = null;
+                }
+                scanned++;
+            }
+            return scanned;
+        } finally {
+            main.close(procFd);
+        }
+    }
+
     /** Forgets a process (it exited). */
     public void removePid(int pid) {
         PidSockets old = byPid.remove(pid);

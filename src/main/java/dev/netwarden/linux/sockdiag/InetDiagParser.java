@@ -45,6 +45,12 @@ public final class InetDiagParser {
     public static final int INET_DIAG_CONG = 4;
     public static final int INET_DIAG_SKMEMINFO = 7;
     /**
+     * u8 IP protocol of the socket. Not needed in dump replies (the request named the protocol), but
+     * the only way to tell TCP from UDP in a destroy notification (SKNLGRP_*_DESTROY), which answers
+     * no request.
+     */
+    public static final int INET_DIAG_PROTOCOL = 10;
+    /**
      * u8 IPV6_V6ONLY. Not requested through idiag_ext: inet_diag_msg_attrs_fill() adds it to every AF_INET6
      * socket in LISTEN or CLOSE (seen in the recorded 6.18 replies; an old kernel without it gives null).
      */
@@ -56,6 +62,45 @@ public final class InetDiagParser {
     /** Parses one message with a throw-away parser (convenience for tests and single lookups). */
     public static SocketEntry parseOne(MemorySegment seg, long offset, int length, Netid netid) {
         return new InetDiagParser().parse(seg, offset, length, netid);
+    }
+
+    /**
+     * The INET_DIAG_PROTOCOL attribute of the payload at {@code [offset, offset + length)} (an IP
+     * protocol number such as 6 or 17), or -1 when it has none. Validates the attributes as
+     * {@link #parse} does.
+     */
+    public static int protocolOf(MemorySegment seg, long offset, int length) {
+        if (length < MSG_LENGTH) {
+            throw new MalformedNetlinkException("inet_diag_msg of " + length + " bytes, need " + MSG_LENGTH);
+        }
+        NetlinkAttributeCursor cursor = new NetlinkAttributeCursor(seg, offset + MSG_LENGTH, length - MSG_LENGTH);
+        int protocol = -1;
+        while (cursor.next()) {
+            if (cursor.type() == INET_DIAG_PROTOCOL) {
+                if (cursor.valueLength() < 1) {
+                    throw new MalformedNetlinkException("INET_DIAG_PROTOCOL of " + cursor.valueLength() + " bytes");
+                }
+                protocol = Byte.toUnsignedInt(seg.get(U8, cursor.valueOffset()));
+            }
+        }
+        return protocol;
+    }
+
+    /**
+     * Parses a destroy notification (sock_diag multicast group SKNLGRP_INET{,6}_{TCP,UDP}_DESTROY):
+     * the same inet_diag_msg as a dump reply, whose protocol comes from its INET_DIAG_PROTOCOL
+     * attribute. Returns null for a protocol other than TCP or UDP (a future group), never a guess.
+     * The kernel sends the socket's last state, its cookie and, for TCP, its final tcp_info; the
+     * inode and uid are 0 (the socket has already left its file).
+     */
+    public SocketEntry parseDestroyed(MemorySegment seg, long offset, int length) {
+        int protocol = protocolOf(seg, offset, length);
+        Netid netid = switch (protocol) {
+            case InetDiagRequest.IPPROTO_TCP -> Netid.TCP;
+            case InetDiagRequest.IPPROTO_UDP -> Netid.UDP;
+            default -> null;
+        };
+        return netid == null ? null : parse(seg, offset, length, netid);
     }
 
     /**

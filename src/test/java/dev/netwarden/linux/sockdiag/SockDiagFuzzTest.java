@@ -34,6 +34,20 @@ class SockDiagFuzzTest {
     }
 
     @FuzzTest(maxDuration = "30s")
+    void destroyNotifications(byte[] data) {
+        MemorySegment seg = MemorySegment.ofArray(data);
+        try {
+            SocketEntry e = new InetDiagParser().parseDestroyed(seg, 0, data.length);
+            if (e != null) {
+                assertThat(e.netid()).isIn(Netid.TCP, Netid.UDP);
+                assertThat(e.family()).isIn(SocketEntry.AF_INET, SocketEntry.AF_INET6);
+            }
+        } catch (MalformedNetlinkException expected) {
+            // documented outcome for bad bytes
+        }
+    }
+
+    @FuzzTest(maxDuration = "30s")
     void unixDiagReplies(byte[] data) {
         MemorySegment seg = MemorySegment.ofArray(data);
         try {

@@ -1,0 +1,293 @@
+package dev.netwarden.monitor;
+
+import dev.netwarden.flow.Attribution;
+import dev.netwarden.linux.proc.SocketHolderIndex;
+import dev.netwarden.linux.proc.SocketHolderSnapshot;
+import dev.netwarden.process.ProcessDirectory;
+import dev.netwarden.process.ProcessEventListener;
+import dev.netwarden.process.ProcessSnapshot;
+import dev.netwarden.process.SocketHolder;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * Who holds a socket: inode → holder pids ({@link SocketHolderIndex}) → {@link ProcessSnapshot}
+ * ({@link ProcessDirectory}). Never a guess: when the inode cannot be tied to a readable process,
+ * the answer is {@link Attribution#unknown} with the specific reason.
+ *
+ * <p><b>Keeping the index warm cheaply.</b> A full /proc fd scan costs ~1.5–3 µs per fd of the whole
+ * machine, so it is the last resort. For an inode not in the index, a round first rescans the hot
+ * set: pids the proc connector reported as forked or exec'd since the last round (this class is a
+ * {@link ProcessEventListener}; events are queued lock-free and applied on the resolving thread),
+ * pids that held sockets in the last {@link #RECENT_HOLDER_NANOS}, and pids in /proc that the index
+ * does not know yet (one listing of /proc: new processes are found even without process events). Only inodes still unresolved then
+ * cost a full {@link SocketHolderIndex#refresh()}, at most once per {@code fullRescanMinInterval};
+ * while that limit holds the answer is "not decided yet" (null) and the caller asks again next
+ * round, so a new socket waits at most that long rather than being called unknown too early. An
+ * inode still not found after a full scan that started after it was first asked about is final:
+ * unknown.
+ *
+ * <p><b>Several holders</b> (a forked child inherits its parent's sockets): the holders that are not
+ * an ancestor of another holder are kept — the process that inherited the socket is the one using
+ * it — and of those the lowest pid. Deterministic, and never a process that does not hold the socket.
+ *
+ * <p>Thread-safe: the resolving methods are synchronized (the index is single-threaded); the
+ * {@link ProcessEventListener} methods only enqueue.
+ */
+public final class SocketOwners implements ProcessEventListener {
+    static final String REASON_NO_INODE = "socket has no inode (orphaned: its process closed it, or time-wait)";
+    static final String REASON_UNREADABLE = "holder process not readable (permission)";
+    static final String REASON_NO_HOLDER = "no process holds the socket (a kernel socket, or its holder closed or passed it on meanwhile)";
+    static final String REASON_HOLDER_GONE = "holder process exited before it could be read";
+
+    static final long RECENT_HOLDER_NANOS = 30_000_000_000L;
+    private static final int MAX_RECENT_HOLDERS = 1024;
+    private static final int MAX_QUEUED_EVENTS = 4096;
+    private static final int MAX_PENDING = 65_536;
+    private static final int MAX_HOLDERS_EXAMINED = 16;
+
+    private final SocketHolderIndex index;
+    private final ProcessDirectory processes;
+    private final long fullRescanMinNanos;
+    private final LongSupplier nanoClock;
+
+    private final ConcurrentLinkedQueue<Integer> activePids = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Integer> exitedPids = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean fullRescanWanted = new AtomicBoolean(true);
+
+    /** pid → when it last held a socket we resolved (access order: the oldest first). */
+    private final LinkedHashMap<Integer, Long> recentHolders = new LinkedHashMap<>(64, 0.75f, true);
+    /** inode → when it was first asked about and not found. */
+    private final Map<Long, Long> pendingSince = new HashMap<>();
+    private long lastFullRescanStart = Long.MIN_VALUE;
+    private boolean hotRefreshedThisRound;
+
+    private long fullRescans;
+    private long hotRescans;
+    private long rescanNanos;
+
+    /**
+     * @param index                the index to keep (owned by this object from now on)
+     * @param processes            where a holder pid becomes a snapshot
+     * @param fullRescanMinNanos   the least time between two full scans (0 = no limit)
+     * @param nanoClock            monotonic clock ({@code System::nanoTime})
+     */
+    public SocketOwners(SocketHolderIndex index, ProcessDirectory processes, long fullRescanMinNanos, LongSupplier nanoClock) {
+        this.index = Objects.requireNonNull(index, "index is null");
+        this.processes = Objects.requireNonNull(processes, "processes is null");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock is null");
+        if (fullRescanMinNanos < 0) {
+            throw new IllegalArgumentException("fullRescanMinNanos < 0");
+        }
+        this.fullRescanMinNanos = fullRescanMinNanos;
+    }
+
+    /** Starts a new round: the hot set may be rescanned once again. Called once per poll (or per packet). */
+    public synchronized void beginRound() {
+        hotRefreshedThisRound = false;
+        applyExits();
+    }
+
+    /**
+     * The owner of the socket with this inode, or null when it is not decided yet (the inode is not
+     * in the index and a full rescan is held back by its rate limit): ask again next round.
+     *
+     * @param mustDecide true on a path that cannot wait (a packet held in a queue): the rate limit is
+     *                   ignored and the answer is never null
+     */
+    public synchronized Attribution resolve(long inode, boolean mustDecide) {
+        if (inode == 0) {
+            return Attribution.unknown(REASON_NO_INODE);
+        }
+        SocketHolderSnapshot snapshot = index.snapshot();
+        if (!snapshot.contains(inode) && !hotRefreshedThisRound) {
+            refreshHot();
+            snapshot = index.snapshot();
+        }
+        if (!snapshot.contains(inode)) {
+            long now = nanoClock.getAsLong();
+            Long since = pendingSince.get(inode);
+            if (since == null) {
+                if (pendingSince.size() >= MAX_PENDING) {
+                    pendingSince.clear(); // bounded: worst case a few sockets wait one more round
+                }
+                since = now;
+                pendingSince.put(inode, since);
+            }
+            boolean scannedSince = lastFullRescanStart != Long.MIN_VALUE && lastFullRescanStart - since >= 0;
+            if (!scannedSince) {
+                boolean allowed = mustDecide || fullRescanWanted.get() || lastFullRescanStart == Long.MIN_VALUE
+                        || now - lastFullRescanStart >= fullRescanMinNanos;
+                if (!allowed) {
+                    return null;
+                }
+                fullRescan();
+                snapshot = index.snapshot();
+            }
+        }
+        pendingSince.remove(inode);
+        if (!snapshot.contains(inode)) {
+            return Attribution.unknown(snapshot.unreadableProcesses() > 0 ? REASON_UNREADABLE : REASON_NO_HOLDER);
+        }
+        return choose(snapshot.holders(inode));
+    }
+
+    private Attribution choose(List<SocketHolder> holders) {
+        List<ProcessSnapshot> live = new ArrayList<>(Math.min(holders.size(), MAX_HOLDERS_EXAMINED));
+        int lastPid = -1;
+        for (SocketHolder h : holders) {
+            if (h.pid() == lastPid) {
+                continue; // the same process through another fd
+            }
+            lastPid = h.pid();
+            if (live.size() == MAX_HOLDERS_EXAMINED) {
+                break;
+            }
+            Optional<ProcessSnapshot> s = processes.snapshot(h.pid());
+            s.ifPresent(live::add);
+        }
+        if (live.isEmpty()) {
+            return Attribution.unknown(REASON_HOLDER_GONE);
+        }
+        ProcessSnapshot chosen = null;
+        for (ProcessSnapshot candidate : live) {
+            if (isAncestorOfAnother(candidate, live)) {
+                continue;
+            }
+            if (chosen == null || candidate.info().pid() < chosen.info().pid()) {
+                chosen = candidate;
+            }
+        }
+        if (chosen == null) {
+            chosen = live.getFirst(); // a cycle in reported parents cannot happen; lowest pid as a fallback
+        }
+        long now = nanoClock.getAsLong();
+        for (ProcessSnapshot s : live) {
+            noteHolder(s.info().pid(), now);
+        }
+        return Attribution.of(chosen);
+    }
+
+    private static boolean isAncestorOfAnother(ProcessSnapshot candidate, List<ProcessSnapshot> all) {
+        int pid = candidate.info().pid();
+        for (ProcessSnapshot other : all) {
+            if (other == candidate) {
+                continue;
+            }
+            if (other.info().ppid() == pid) {
+                return true;
+            }
+            for (ProcessSnapshot.ParentLink link : other.parents()) {
+                if (link.pid() == pid) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void noteHolder(int pid, long now) {
+        recentHolders.put(pid, now);
+        if (recentHolders.size() > MAX_RECENT_HOLDERS) {
+            Iterator<Integer> it = recentHolders.keySet().iterator();
+            it.next();
+            it.remove();
+        }
+    }
+
+    private void refreshHot() {
+        hotRefreshedThisRound = true;
+        long start = nanoClock.getAsLong();
+        applyExits();
+        for (Integer pid; (pid = activePids.poll()) != null; ) {
+            queued.decrementAndGet();
+            index.refreshPid(pid);
+        }
+        for (Iterator<Map.Entry<Integer, Long>> it = recentHolders.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, Long> e = it.next();
+            if (start - e.getValue() > RECENT_HOLDER_NANOS) {
+                it.remove();
+            } else {
+                index.refreshPid(e.getKey());
+            }
+        }
+        index.refreshNewPids();
+        hotRescans++;
+        rescanNanos += nanoClock.getAsLong() - start;
+    }
+
+    private void fullRescan() {
+        long start = nanoClock.getAsLong();
+        fullRescanWanted.set(false);
+        index.refresh();
+        lastFullRescanStart = start;
+        fullRescans++;
+        rescanNanos += nanoClock.getAsLong() - start;
+        // Everything queued so far is covered by the scan.
+        activePids.clear();
+        queued.set(0);
+    }
+
+    private void applyExits() {
+        for (Integer pid; (pid = exitedPids.poll()) != null; ) {
+            index.removePid(pid);
+        }
+    }
+
+    private void enqueueActive(int pid) {
+        if (queued.incrementAndGet() > MAX_QUEUED_EVENTS) {
+            queued.decrementAndGet();
+            fullRescanWanted.set(true); // too busy to follow one by one: the next miss rescans all
+            return;
+        }
+        activePids.add(pid);
+    }
+
+    @Override
+    public void onFork(int parentPid, int childPid) {
+        enqueueActive(childPid);
+    }
+
+    @Override
+    public void onExec(int pid) {
+        enqueueActive(pid);
+    }
+
+    @Override
+    public void onExit(int pid, int exitCode) {
+        if (exitedPids.size() < MAX_QUEUED_EVENTS) {
+            exitedPids.add(pid);
+        }
+    }
+
+    @Override
+    public void onOverrun() {
+        fullRescanWanted.set(true);
+    }
+
+    /** What the resolver did so far. */
+    public synchronized Stats stats() {
+        return new Stats(fullRescans, hotRescans, rescanNanos / 1_000_000, index.processCount(), pendingSince.size());
+    }
+
+    /**
+     * @param fullRescans   full /proc fd scans
+     * @param hotRescans    hot-set rescans
+     * @param rescanMillis  wall time spent rescanning
+     * @param processes     processes in the index
+     * @param pendingInodes inodes waiting for a full rescan
+     */
+    public record Stats(long fullRescans, long hotRescans, long rescanMillis, int processes, int pendingInodes) {}
+}

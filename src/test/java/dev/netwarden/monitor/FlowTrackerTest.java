@@ -1,0 +1,167 @@
+package dev.netwarden.monitor;
+
+import dev.netwarden.flow.Counters;
+import dev.netwarden.flow.Direction;
+import dev.netwarden.flow.DomainLookup;
+import dev.netwarden.flow.FlowEvent;
+import dev.netwarden.flow.InterceptionLevel;
+import dev.netwarden.flow.Transport;
+import dev.netwarden.linux.proc.SocketHolderIndex;
+import dev.netwarden.socket.InetEndpoint;
+import dev.netwarden.socket.Netid;
+import dev.netwarden.socket.SocketEntry;
+import dev.netwarden.socket.SocketState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The tracker's rules on sightings of sockets without an inode (so owner resolution is decided
+ * without /proc: "no inode"); the kernel-facing paths are covered by PassiveMonitorLiveTest.
+ */
+class FlowTrackerTest {
+    @TempDir
+    Path emptyProc;
+
+    private final CollectingSink sink = new CollectingSink();
+    private final AtomicLong clock = new AtomicLong(1_000_000);
+    private final AtomicLong ids = new AtomicLong();
+
+    private FlowTracker tracker(SocketLookup lookup) {
+        SocketOwners owners = new SocketOwners(new SocketHolderIndex(emptyProc, null, 1), pid -> Optional.empty(), 0, System::nanoTime);
+        DomainLookup names = a -> a.getHostAddress().equals("192.0.2.7") ? "example.test" : null;
+        return new FlowTracker(sink, owners, names, ids::incrementAndGet, lookup, clock::get, EphemeralPorts.LINUX_DEFAULT,
+                MonitorConfig.defaults().withUpdateInterval(Duration.ofSeconds(10)));
+    }
+
+    private static InetEndpoint ep(String addr, int port) throws Exception {
+        return new InetEndpoint(InetAddress.getByName(addr), port);
+    }
+
+    private static Sighting tcp(long cookie, String local, int lport, String remote, int rport, SocketState state,
+                                long bytesOut, SightingSource source) throws Exception {
+        return new Sighting(Transport.TCP, 2, ep(local, lport), ep(remote, rport), state, cookie, 0, 0,
+                new Counters(bytesOut, bytesOut / 2, 1, 1), source);
+    }
+
+    @Test
+    void opensOnceUpdatesAtMostEveryIntervalAndClosesOnDestroyWithFinalCounters() throws Exception {
+        FlowTracker t = tracker(SocketLookup.NONE);
+        t.onDump(List.of(tcp(5, "10.0.0.1", 40000, "192.0.2.7", 443, SocketState.ESTABLISHED, 10, SightingSource.DUMP)), true);
+        clock.addAndGet(1000);
+        t.onDump(List.of(tcp(5, "10.0.0.1", 40000, "192.0.2.7", 443, SocketState.ESTABLISHED, 20, SightingSource.DUMP)), true);
+        assertThat(sink.of(FlowEvent.Updated.class)).as("within the interval").isEmpty();
+        clock.addAndGet(10_000);
+        t.onDump(List.of(tcp(5, "10.0.0.1", 40000, "192.0.2.7", 443, SocketState.ESTABLISHED, 30, SightingSource.DUMP)), true);
+        assertThat(sink.of(FlowEvent.Updated.class)).singleElement().satisfies(u -> assertThat(u.counters().bytesOut()).isEqualTo(30));
+        t.onDestroyed(tcp(5, "10.0.0.1", 40000, "192.0.2.7", 443, SocketState.CLOSE, 99, SightingSource.DESTROY));
+        FlowEvent.Opened o = sink.of(FlowEvent.Opened.class).getFirst();
+        assertThat(o.direction()).isEqualTo(Direction.OUTBOUND);
+        assertThat(o.domain()).isEqualTo("example.test");
+        assertThat(o.attribution().unknownReason()).isEqualTo(SocketOwners.REASON_NO_INODE);
+        assertThat(sink.closed(o.flowId())).singleElement().satisfies(c -> {
+            assertThat(c.counters().bytesOut()).isEqualTo(99);
+            assertThat(c.finalState()).isEqualTo("CLOSE");
+        });
+        // A dump taken before the destroy but handled after it does not reopen the flow.
+        t.onDump(List.of(tcp(5, "10.0.0.1", 40000, "192.0.2.7", 443, SocketState.ESTABLISHED, 30, SightingSource.DUMP)), true);
+        assertThat(sink.of(FlowEvent.Opened.class)).hasSize(1);
+        assertThat(t.liveFlows()).isZero();
+        sink.assertConsistent();
+    }
+
+    @Test
+    void tcpThatVanishesWaitsForItsDestroyButIcmpClosesAfterTwoCompleteDumps() throws Exception {
+        FlowTracker t = tracker(SocketLookup.NONE);
+        Sighting ping = new Sighting(Transport.ICMP, 2, ep("10.0.0.1", 7), ep("0.0.0.0", 0), SocketState.CLOSE, 0, 4242, 0,
+                Counters.UNKNOWN, SightingSource.DUMP);
+        t.onDump(List.of(tcp(6, "10.0.0.1", 40001, "192.0.2.8", 80, SocketState.ESTABLISHED, 1, SightingSource.DUMP), ping), true);
+        clock.addAndGet(1000);
+        t.onDump(List.of(), false); // incomplete: counts for nothing
+        t.onDump(List.of(), true);
+        assertThat(sink.of(FlowEvent.Closed.class)).isEmpty();
+        long firstMiss = clock.get();
+        clock.addAndGet(1000);
+        t.onDump(List.of(), true);
+        assertThat(sink.of(FlowEvent.Closed.class)).as("only the ICMP flow").singleElement()
+                .satisfies(c -> assertThat(c.endMillis()).isEqualTo(firstMiss));
+        clock.addAndGet(MonitorConfig.defaults().destroyGrace().toMillis());
+        t.onDump(List.of(), true);
+        assertThat(sink.of(FlowEvent.Closed.class)).as("TCP after the grace").hasSize(2);
+        t.onDestroyed(tcp(6, "10.0.0.1", 40001, "192.0.2.8", 80, SocketState.CLOSE, 5, SightingSource.DESTROY));
+        assertThat(sink.of(FlowEvent.Opened.class)).as("a late destroy does not open it again").hasSize(2);
+        sink.assertConsistent();
+    }
+
+    @Test
+    void lostNotificationsLetTcpVanishAfterTwoDumps() throws Exception {
+        FlowTracker t = tracker(SocketLookup.NONE);
+        t.onDump(List.of(tcp(7, "10.0.0.1", 40002, "192.0.2.8", 80, SocketState.ESTABLISHED, 1, SightingSource.DUMP)), true);
+        t.onDestroyNotificationsLost();
+        t.onDump(List.of(), true);
+        t.onDump(List.of(), true);
+        assertThat(sink.of(FlowEvent.Closed.class)).hasSize(1);
+    }
+
+    @Test
+    void aSocketSeenOnlyAtItsDestroyIsUnknownWithItsDirectionInferred() throws Exception {
+        FlowTracker t = tracker(SocketLookup.NONE);
+        t.onDump(List.of(tcp(1, "0.0.0.0", 8080, "0.0.0.0", 0, SocketState.LISTEN, 0, SightingSource.DUMP)), true);
+        t.onDestroyed(tcp(2, "10.0.0.1", 8080, "192.0.2.9", 50000, SocketState.CLOSE, 3, SightingSource.DESTROY));
+        t.onDestroyed(tcp(3, "10.0.0.1", 45000, "192.0.2.9", 22, SocketState.CLOSE, 3, SightingSource.DESTROY));
+        t.onDestroyed(tcp(4, "10.0.0.1", 1000, "192.0.2.9", 22, SocketState.CLOSE, 3, SightingSource.DESTROY));
+        List<FlowEvent.Opened> opened = sink.of(FlowEvent.Opened.class);
+        assertThat(opened).extracting(FlowEvent.Opened::direction)
+                .containsExactly(Direction.LISTEN, Direction.INBOUND, Direction.OUTBOUND, Direction.UNKNOWN);
+        assertThat(opened.subList(1, 4)).allSatisfy(o -> {
+            assertThat(o.attribution().unknownReason()).isEqualTo(FlowTracker.REASON_UNSEEN);
+            assertThat(sink.closed(o.flowId())).hasSize(1);
+        });
+        assertThat(t.stats().seenOnlyAtDestroy()).isEqualTo(3);
+        sink.assertConsistent();
+    }
+
+    @Test
+    void aPacketFlowIsOpenedOnceAndAdoptedByTheDumpThatFindsItsSocket() throws Exception {
+        SocketEntry synSent = new SocketEntry(Netid.TCP, 2, SocketState.SYN_SENT, ep("10.0.0.1", 41000), ep("192.0.2.7", 443),
+                null, 0, 0, 0, 0, 0, 77, 0, null, null, null);
+        FlowTracker t = tracker((netid, local, remote) -> local.port() == 41000 ? Optional.of(synSent) : Optional.empty());
+        FlowEvent.Opened first = t.onNewConnection(new NewConnection(Transport.TCP, 2, ep("10.0.0.1", 41000), ep("192.0.2.7", 443),
+                Direction.OUTBOUND, 0));
+        assertThat(first.level()).isEqualTo(InterceptionLevel.INTERCEPT);
+        assertThat(first.socketCookie()).isEqualTo(77);
+        assertThat(first.domain()).isEqualTo("example.test");
+        FlowEvent.Opened again = t.onNewConnection(new NewConnection(Transport.TCP, 2, ep("10.0.0.1", 41000), ep("192.0.2.7", 443),
+                Direction.OUTBOUND, 0));
+        assertThat(again).isSameAs(first);
+        t.onDump(List.of(tcp(77, "10.0.0.1", 41000, "192.0.2.7", 443, SocketState.ESTABLISHED, 1, SightingSource.DUMP)), true);
+
+        // Not found: keyed by addresses, unknown, then adopted under the cookie a dump shows.
+        FlowEvent.Opened lost = t.onNewConnection(new NewConnection(Transport.TCP, 2, ep("10.0.0.1", 42000), ep("192.0.2.7", 80),
+                Direction.OUTBOUND, 0));
+        assertThat(lost.attribution().unknownReason()).isEqualTo(FlowTracker.REASON_NO_SOCKET);
+        t.onDump(List.of(tcp(77, "10.0.0.1", 41000, "192.0.2.7", 443, SocketState.ESTABLISHED, 1, SightingSource.DUMP),
+                tcp(88, "10.0.0.1", 42000, "192.0.2.7", 80, SocketState.ESTABLISHED, 1, SightingSource.DUMP)), true);
+        assertThat(sink.of(FlowEvent.Opened.class)).hasSize(2);
+        t.onDestroyed(tcp(88, "10.0.0.1", 42000, "192.0.2.7", 80, SocketState.CLOSE, 9, SightingSource.DESTROY));
+        assertThat(sink.closed(lost.flowId())).hasSize(1);
+        assertThat(sink.of(FlowEvent.Opened.class).stream().map(FlowEvent.Opened::flowId).distinct()).hasSize(2);
+        sink.assertConsistent();
+    }
+
+    @Test
+    void timeWaitAndClosedTcpRowsAreNotFlows() throws Exception {
+        FlowTracker t = tracker(SocketLookup.NONE);
+        t.onDump(List.of(tcp(9, "10.0.0.1", 40003, "192.0.2.8", 80, SocketState.TIME_WAIT, 1, SightingSource.DUMP),
+                tcp(10, "10.0.0.1", 40004, "192.0.2.8", 80, SocketState.CLOSE, 1, SightingSource.DUMP)), true);
+        assertThat(sink.events()).isEmpty();
+    }
+}

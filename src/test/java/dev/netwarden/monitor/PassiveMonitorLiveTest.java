@@ -1,0 +1,226 @@
+package dev.netwarden.monitor;
+
+import dev.netwarden.flow.Direction;
+import dev.netwarden.flow.DomainLookup;
+import dev.netwarden.flow.FlowEvent;
+import dev.netwarden.flow.InterceptionLevel;
+import dev.netwarden.flow.Transport;
+import dev.netwarden.linux.netns.NetNamespace;
+import dev.netwarden.testing.TestNamespace;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The passive monitor against the real kernel, in namespaces these tests create: python3 peers make
+ * real TCP and UDP connections, and the flows must carry the right process, direction and bytes.
+ * Needs root (namespaces, sock_diag destroy groups); skipped otherwise.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class PassiveMonitorLiveTest {
+    private static final int FIVE_MB = 5_000_000;
+    private static Path script;
+
+    @BeforeAll
+    static void needsRoot() throws Exception {
+        assumeTrue(TestNamespace.isRoot(), "needs root: creates network namespaces and joins sock_diag destroy groups");
+        script = Path.of(PassiveMonitorLiveTest.class.getResource("flow_peer.py").toURI());
+    }
+
+    private static PassiveMonitor monitor(TestNamespace ns, CollectingSink sink, Duration poll, DomainLookup domains)
+            throws IOException {
+        AtomicLong ids = new AtomicLong(1000);
+        PassiveMonitor m = PassiveMonitor.open(sink, domains, new ProcTableDirectory(), ids::incrementAndGet,
+                new AlertDetector(Map.of(), List.of(), 1000, new CommCheck()),
+                MonitorConfig.defaults().withPollInterval(poll).withUpdateInterval(Duration.ofMillis(500)),
+                NetNamespace.named(ns.name()));
+        m.start();
+        return m;
+    }
+
+    private static Process peer(TestNamespace ns, String... args) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("python3", script.toString()));
+        cmd.addAll(List.of(args));
+        return ns.start(cmd);
+    }
+
+    private static String expect(Process p, String prefix) throws IOException {
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = r.readLine();
+        assertThat(line).as("peer output").isNotNull().startsWith(prefix);
+        return line;
+    }
+
+    private static int port(String line) {
+        return Integer.parseInt(line.substring(line.lastIndexOf(' ') + 1));
+    }
+
+    private static FlowEvent.Opened awaitOne(CollectingSink sink, java.util.function.Predicate<FlowEvent.Opened> p)
+            throws InterruptedException {
+        assertThat(sink.await(s -> !s.opened(p).isEmpty(), 10_000)).as("flow opened").isTrue();
+        List<FlowEvent.Opened> hits = sink.opened(p);
+        assertThat(hits).hasSize(1);
+        return hits.getFirst();
+    }
+
+    private static FlowEvent.Closed awaitClosed(CollectingSink sink, long flowId) throws InterruptedException {
+        assertThat(sink.await(s -> !s.closed(flowId).isEmpty(), 10_000)).as("flow " + flowId + " closed").isTrue();
+        return sink.closed(flowId).getFirst();
+    }
+
+    private static void assertOwner(FlowEvent.Opened o, Process p) {
+        assertThat(o.attribution().isKnown()).as("attributed: " + o.attribution().unknownReason()).isTrue();
+        assertThat(o.attribution().process().info().pid()).isEqualTo((int) p.pid());
+        assertThat(o.attribution().process().info().exe()).contains("python3");
+        assertThat(o.attribution().process().info().user()).isEqualTo("root");
+        assertThat(o.level()).isEqualTo(InterceptionLevel.PASSIVE);
+    }
+
+    @Test
+    void tcpOverLoopbackHasProcessesDirectionsAndFiveMegabytesEachWay() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        InetAddress server = InetAddress.getByName("127.0.0.1");
+        DomainLookup names = a -> a.equals(server) ? "peer.nw.test" : null;
+        try (TestNamespace ns = TestNamespace.create("mon-tcp");
+             PassiveMonitor m = monitor(ns, sink, Duration.ofMillis(200), names)) {
+            Process srv = peer(ns, "tcp-server", "127.0.0.1", "7200", Integer.toString(FIVE_MB));
+            expect(srv, "listening");
+            Process cli = peer(ns, "tcp-client", "127.0.0.1", "7200", Integer.toString(FIVE_MB), "1.0");
+            int cport = port(expect(cli, "connected"));
+
+            FlowEvent.Opened listener = awaitOne(sink, o -> o.transport() == Transport.TCP && o.local().port() == 7200
+                    && o.direction() == Direction.LISTEN);
+            assertOwner(listener, srv);
+            assertThat(listener.state()).isEqualTo("LISTEN");
+            FlowEvent.Opened client = awaitOne(sink, o -> o.local().port() == cport && o.remote().port() == 7200);
+            assertOwner(client, cli);
+            assertThat(client.direction()).isEqualTo(Direction.OUTBOUND);
+            assertThat(client.domain()).isEqualTo("peer.nw.test");
+            assertThat(client.socketCookie()).isNotZero();
+            FlowEvent.Opened accepted = awaitOne(sink, o -> o.local().port() == 7200 && o.remote().port() == cport);
+            assertOwner(accepted, srv);
+            assertThat(accepted.direction()).isEqualTo(Direction.INBOUND);
+
+            assertThat(cli.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            FlowEvent.Closed end = awaitClosed(sink, client.flowId());
+            assertThat(end.counters().bytesOut()).as("bytes out").isCloseTo(FIVE_MB, org.assertj.core.data.Percentage.withPercentage(1));
+            assertThat(end.counters().bytesIn()).as("bytes in").isCloseTo(FIVE_MB, org.assertj.core.data.Percentage.withPercentage(1));
+            assertThat(end.counters().packetsOut()).isPositive();
+            FlowEvent.Closed acceptedEnd = awaitClosed(sink, accepted.flowId());
+            assertThat(acceptedEnd.counters().bytesIn()).isCloseTo(FIVE_MB, org.assertj.core.data.Percentage.withPercentage(1));
+            awaitClosed(sink, listener.flowId());
+            assertThat(sink.of(FlowEvent.Alert.class)).as("first connection of python3")
+                    .anyMatch(a -> a.kind() == dev.netwarden.flow.AlertKind.FIRST_CONNECTION_OF_EXECUTABLE);
+            assertThat(m.stats().destroy().received()).isPositive();
+        }
+        sink.assertConsistent();
+    }
+
+    @Test
+    void tcpOverAVethPairBetweenTwoNamespaces() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        try (TestNamespace a = TestNamespace.create("mon-va"); TestNamespace b = TestNamespace.create("mon-vb")) {
+            a.exec(10, "ip", "link", "add", "nwva", "type", "veth", "peer", "name", "nwvb", "netns", b.name());
+            a.exec(10, "ip", "addr", "add", "10.231.0.1/24", "dev", "nwva");
+            a.exec(10, "ip", "link", "set", "nwva", "up");
+            b.exec(10, "ip", "addr", "add", "10.231.0.2/24", "dev", "nwvb");
+            b.exec(10, "ip", "link", "set", "nwvb", "up");
+            try (PassiveMonitor m = monitor(a, sink, Duration.ofMillis(200), DomainLookup.NONE)) {
+                // Inbound: a server in the monitored namespace, its client in the other one.
+                Process srv = peer(a, "tcp-server", "10.231.0.1", "7201", "1000");
+                expect(srv, "listening");
+                Process remoteCli = peer(b, "tcp-client", "10.231.0.1", "7201", "2000", "1.0");
+                int rport = port(expect(remoteCli, "connected"));
+                FlowEvent.Opened accepted = awaitOne(sink, o -> o.local().port() == 7201 && o.remote().port() == rport);
+                assertOwner(accepted, srv);
+                assertThat(accepted.direction()).isEqualTo(Direction.INBOUND);
+                assertThat(accepted.remote().address().getHostAddress()).isEqualTo("10.231.0.2");
+                // Outbound: a client in the monitored namespace, its server in the other one.
+                Process remoteSrv = peer(b, "tcp-server", "10.231.0.2", "7202", "3000");
+                expect(remoteSrv, "listening");
+                Process cli = peer(a, "tcp-client", "10.231.0.2", "7202", "4000", "1.0");
+                int cport = port(expect(cli, "connected"));
+                FlowEvent.Opened out = awaitOne(sink, o -> o.local().port() == cport && o.remote().port() == 7202);
+                assertOwner(out, cli);
+                assertThat(out.direction()).isEqualTo(Direction.OUTBOUND);
+                assertThat(cli.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                FlowEvent.Closed end = awaitClosed(sink, out.flowId());
+                assertThat(end.counters().bytesOut()).isBetween(4000L, 4002L);
+                assertThat(end.counters().bytesIn()).isBetween(3000L, 3001L);
+                assertThat(sink.opened(o -> o.local().port() == 7202)).as("the other namespace's sockets are not ours").isEmpty();
+            }
+        }
+        sink.assertConsistent();
+    }
+
+    @Test
+    void udpClientsAndServersOverIpv4AndIpv6() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        try (TestNamespace ns = TestNamespace.create("mon-udp");
+             PassiveMonitor m = monitor(ns, sink, Duration.ofMillis(200), DomainLookup.NONE)) {
+            for (String[] hp : new String[][] {{"127.0.0.1", "7300"}, {"::1", "7301"}}) {
+                Process srv = peer(ns, "udp-server", hp[0], hp[1]);
+                expect(srv, "bound");
+                Process cli = peer(ns, "udp-client", hp[0], hp[1], "1.0");
+                int cport = port(expect(cli, "sent"));
+                int sport = Integer.parseInt(hp[1]);
+                FlowEvent.Opened server = awaitOne(sink, o -> o.transport() == Transport.UDP && o.local().port() == sport
+                        && o.direction() == Direction.LISTEN);
+                assertOwner(server, srv);
+                assertThat(server.state()).isEqualTo("UNCONN");
+                FlowEvent.Opened client = awaitOne(sink, o -> o.transport() == Transport.UDP && o.local().port() == cport);
+                assertOwner(client, cli);
+                assertThat(client.direction()).isEqualTo(Direction.OUTBOUND);
+                assertThat(client.remote().port()).isEqualTo(sport);
+                assertThat(client.family()).isEqualTo(hp[0].contains(":") ? 10 : 2);
+                assertThat(cli.waitFor(20, TimeUnit.SECONDS)).isTrue();
+                FlowEvent.Closed end = awaitClosed(sink, client.flowId());
+                assertThat(end.counters().bytesOut()).as("sock_diag has no UDP byte counts").isEqualTo(-1);
+            }
+        }
+        sink.assertConsistent();
+    }
+
+    @Test
+    void aConnectionShorterThanThePollIsRecordedFromItsDestroyAsUnknownNeverAsAWrongProcess() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        try (TestNamespace ns = TestNamespace.create("mon-fast")) {
+            Process srv = peer(ns, "tcp-server", "127.0.0.1", "7400", "0");
+            expect(srv, "listening");
+            // A poll interval far longer than the test: after the first poll, only destroy notifications speak.
+            try (PassiveMonitor m = monitor(ns, sink, Duration.ofMinutes(5), DomainLookup.NONE)) {
+                awaitOne(sink, o -> o.direction() == Direction.LISTEN && o.local().port() == 7400);
+                Process flash = peer(ns, "tcp-flash", "127.0.0.1", "7400");
+                int cport = port(expect(flash, "connected"));
+                assertThat(flash.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                FlowEvent.Opened client = awaitOne(sink, o -> o.local().port() == cport);
+                assertThat(client.attribution().isKnown()).isFalse();
+                assertThat(client.attribution().unknownReason()).isEqualTo(FlowTracker.REASON_UNSEEN);
+                assertThat(client.direction()).as("ephemeral local port, no listener").isEqualTo(Direction.OUTBOUND);
+                awaitClosed(sink, client.flowId());
+                FlowEvent.Opened accepted = awaitOne(sink, o -> o.local().port() == 7400 && o.remote().port() == cport);
+                assertThat(accepted.attribution().isKnown()).isFalse();
+                assertThat(accepted.direction()).isEqualTo(Direction.INBOUND);
+                assertThat(m.stats().flows().seenOnlyAtDestroy()).isGreaterThanOrEqualTo(2);
+            }
+        }
+        assumeThat(sink.events()).isNotEmpty();
+        sink.assertConsistent();
+    }
+}

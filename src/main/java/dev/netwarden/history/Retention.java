@@ -94,8 +94,12 @@ final class Retention {
             }
             case VACUUM -> {
                 c.commit(); // incremental_vacuum works on committed free pages
+                // The pragma frees one page per step of its statement, and sqlite-jdbc's execute() steps
+                // once: repeat until the free list is empty (bounded, each call is microseconds).
                 try (Statement s = c.createStatement()) {
-                    s.execute("PRAGMA incremental_vacuum");
+                    for (int i = 0; i < 1_000_000 && HistoryStore.pragmaLong(s, "freelist_count") > 0; i++) {
+                        s.executeUpdate("PRAGMA incremental_vacuum(1000)");
+                    }
                 }
                 phase = Phase.AGE;
                 return false;

@@ -73,7 +73,6 @@ CREATE TABLE connections (
 );
 CREATE INDEX connections_start ON connections (start_ms);
 CREATE INDEX connections_exe_start ON connections (exe_id, start_ms);
-CREATE INDEX connections_host_start ON connections (host_id, start_ms);
 
 -- Alerts; connection_id is not a foreign key: retention may drop the connection and keep the alert.
 CREATE TABLE alerts (

@@ -22,7 +22,8 @@ import java.util.Objects;
  * Executables, processes and hosts are looked up once and their ids cached; the hourly per-app
  * rollup is summed in memory for the batch and upserted once per (hour, exe). Several updates of
  * one flow in a batch collapse to the last one, and to none when the flow also closes in the batch
- * (the close carries the final counters).
+ * (the close carries the final counters); a flow opened in the batch is inserted in its final form,
+ * so a short connection (opened and closed within a flush interval) costs one insert, no update.
  *
  * <p>Not thread-safe: one writer thread owns it. After a failed batch the caller must call
  * {@link #forget()}: ids cached during a rolled-back transaction point at rows that do not exist.
@@ -53,10 +54,15 @@ final class BatchWriter {
     BatchWriter(Connection c, String bootId) throws SQLException {
         this.c = Objects.requireNonNull(c, "c is null");
         this.bootId = Objects.requireNonNull(bootId, "bootId is null");
+        try (java.sql.Statement s = c.createStatement()) {
+            // 16 MiB of page cache (default 2 MiB): the index pages that inserts touch stay in memory.
+            s.execute("PRAGMA cache_size = -16384");
+        }
         c.setAutoCommit(false);
         insertConnection = c.prepareStatement("INSERT INTO connections (id, start_ms, transport, family, direction,"
                 + " local_addr, local_port, remote_addr, remote_port, state, process_id, exe_id, unknown_reason,"
-                + " host_id, level, cookie) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + " host_id, level, cookie, end_ms, bytes_out, bytes_in, packets_out, packets_in)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         updateConnection = c.prepareStatement("UPDATE connections SET state = ?, bytes_out = COALESCE(?, bytes_out),"
                 + " bytes_in = COALESCE(?, bytes_in), packets_out = COALESCE(?, packets_out),"
                 + " packets_in = COALESCE(?, packets_in) WHERE id = ?");
@@ -108,29 +114,30 @@ final class BatchWriter {
     }
 
     private void apply(List<FlowEvent> events) throws SQLException {
-        Map<Long, Integer> lastUpdate = new HashMap<>();
-        for (int i = 0; i < events.size(); i++) {
-            FlowEvent e = events.get(i);
-            if (e instanceof FlowEvent.Updated) {
-                lastUpdate.put(e.flowId(), i);
-            } else if (e instanceof FlowEvent.Closed) {
-                lastUpdate.put(e.flowId(), -1); // earlier updates are superseded by the close
+        // The last word on each flow in this batch: its close, else its latest update.
+        Map<Long, FlowEvent> last = new HashMap<>();
+        for (FlowEvent e : events) {
+            if (e instanceof FlowEvent.Closed || e instanceof FlowEvent.Updated && !(last.get(e.flowId()) instanceof FlowEvent.Closed)) {
+                last.put(e.flowId(), e);
             }
         }
         Map<HourKey, long[]> hourly = new LinkedHashMap<>();
         Seen seen = new Seen();
+        Map<Long, Boolean> openedHere = new HashMap<>();
         boolean inserts = false;
         boolean updates = false;
         boolean closes = false;
         boolean alerts = false;
-        for (int i = 0; i < events.size(); i++) {
-            switch (events.get(i)) {
+        for (FlowEvent event : events) {
+            switch (event) {
                 case FlowEvent.Opened o -> {
-                    addOpened(o, hourly, seen);
+                    // A flow opened and updated or closed in the same batch is inserted in its final form.
+                    addOpened(o, last.get(o.flowId()), hourly, seen);
+                    openedHere.put(o.flowId(), Boolean.TRUE);
                     inserts = true;
                 }
                 case FlowEvent.Updated u -> {
-                    if (lastUpdate.get(u.flowId()) == i) {
+                    if (last.get(u.flowId()) == u && !openedHere.containsKey(u.flowId())) {
                         bindCounters(updateConnection, 2, u.counters());
                         updateConnection.setString(1, u.state());
                         updateConnection.setLong(6, u.flowId());
@@ -140,13 +147,15 @@ final class BatchWriter {
                     }
                 }
                 case FlowEvent.Closed cl -> {
-                    closeConnection.setLong(1, cl.endMillis());
-                    closeConnection.setString(2, cl.finalState());
-                    bindCounters(closeConnection, 3, cl.counters());
-                    closeConnection.setLong(7, cl.flowId());
-                    closeConnection.addBatch();
-                    countBytes(cl.flowId(), cl.counters(), hourly, true);
-                    closes = true;
+                    if (last.get(cl.flowId()) == cl && !openedHere.containsKey(cl.flowId())) {
+                        closeConnection.setLong(1, cl.endMillis());
+                        closeConnection.setString(2, cl.finalState());
+                        bindCounters(closeConnection, 3, cl.counters());
+                        closeConnection.setLong(7, cl.flowId());
+                        closeConnection.addBatch();
+                        countBytes(cl.flowId(), cl.counters(), hourly, true);
+                        closes = true;
+                    }
                 }
                 case FlowEvent.Alert a -> {
                     addAlert(a, seen);
@@ -210,7 +219,8 @@ final class BatchWriter {
         }
     }
 
-    private void addOpened(FlowEvent.Opened o, Map<HourKey, long[]> hourly, Seen seen) throws SQLException {
+    /** Adds the insert of {@code o}; {@code fin} is a later update or close of it in this batch, or null. */
+    private void addOpened(FlowEvent.Opened o, FlowEvent fin, Map<HourKey, long[]> hourly, Seen seen) throws SQLException {
         Attribution a = o.attribution();
         Long processId = null;
         Long exeId = null;
@@ -236,7 +246,22 @@ final class BatchWriter {
         ps.setInt(7, o.local().port());
         ps.setBytes(8, o.remote().address().getAddress());
         ps.setInt(9, o.remote().port());
-        ps.setString(10, o.state());
+        Counters counters = switch (fin) {
+            case FlowEvent.Updated u -> u.counters();
+            case FlowEvent.Closed cl -> cl.counters();
+            case null, default -> Counters.UNKNOWN;
+        };
+        ps.setString(10, switch (fin) {
+            case FlowEvent.Updated u -> u.state();
+            case FlowEvent.Closed cl -> cl.finalState();
+            case null, default -> o.state();
+        });
+        if (fin instanceof FlowEvent.Closed cl) {
+            ps.setLong(17, cl.endMillis());
+        } else {
+            ps.setNull(17, Types.BIGINT);
+        }
+        bindCounters(ps, 18, counters);
         setLongOrNull(ps, 11, processId);
         setLongOrNull(ps, 12, exeId);
         ps.setString(13, a.unknownReason());
@@ -246,8 +271,16 @@ final class BatchWriter {
         ps.addBatch();
         long hour = hourOf(o.startMillis());
         long rollupExe = exeId == null ? 0 : exeId;
-        hourly.computeIfAbsent(new HourKey(hour, rollupExe), k -> new long[3])[0]++;
-        openFlows.put(o.flowId(), new OpenFlow(hour, rollupExe));
+        long[] sums = hourly.computeIfAbsent(new HourKey(hour, rollupExe), k -> new long[3]);
+        sums[0]++;
+        sums[1] += Math.max(0, counters.bytesOut());
+        sums[2] += Math.max(0, counters.bytesIn());
+        if (!(fin instanceof FlowEvent.Closed)) {
+            OpenFlow f = new OpenFlow(hour, rollupExe);
+            f.bytesOut = Math.max(0, counters.bytesOut());
+            f.bytesIn = Math.max(0, counters.bytesIn());
+            openFlows.put(o.flowId(), f);
+        }
     }
 
     /** Adds the bytes a flow gained since last counted to its start hour's rollup. */

@@ -16,8 +16,8 @@ public record RetentionPolicy(Duration maxAge, long maxBytes, Duration interval,
     /** 90 days: the default. */
     public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(90);
     /**
-     * 2 GiB. A connection row with its index entries takes about 150 bytes (see BENCHMARKS.md), so
-     * this holds some 10 million connections: 90 days at ~1 connection per second, and a cap that
+     * 2 GiB. A connection row with its index entries takes about 130 bytes (see BENCHMARKS.md), so
+     * this holds some 15 million connections (90 days at ~2 new connections per second), and it
      * keeps a busy server's history from filling /var.
      */
     public static final long DEFAULT_MAX_BYTES = 2L << 30;

@@ -148,6 +148,30 @@ class HistoryWriterTest {
     }
 
     @Test
+    void aReadOnlyReaderQueriesWhileTheWriterWrites() throws Exception {
+        ProcessSnapshot p = process(7, 70, "bob", 1001, "wget", "/usr/bin/wget", "bb");
+        try (HistoryStore store = HistoryStore.open(dir); HistoryWriter w = HistoryWriter.start(store, OPTIONS)) {
+            w.publish(opened(1, T0, Transport.TCP, "10.1.1.1", 80, Direction.OUTBOUND, Attribution.of(p), null));
+            assertThat(w.flush(Duration.ofSeconds(10))).isTrue();
+            try (HistoryStore ro = HistoryStore.openReadOnly(dir)) {
+                HistoryReader r = new HistoryReader(ro);
+                try (AutoCloseable held = w.holdWrites()) {
+                    assertThat(r.connections(HistoryQuery.between(T0, T0 + 10_000))).hasSize(1);
+                }
+                for (int i = 2; i <= 500; i++) {
+                    w.publish(opened(i, T0 + i, Transport.TCP, "10.1.1.1", 80, Direction.OUTBOUND, Attribution.of(p), null));
+                    if (i % 50 == 0) {
+                        assertThat(r.topApps(HistoryQuery.between(T0, T0 + 10_000)).getFirst().connections())
+                                .isBetween(1L, (long) i);
+                    }
+                }
+                assertThat(w.flush(Duration.ofSeconds(10))).isTrue();
+                assertThat(r.topApps(HistoryQuery.between(T0, T0 + 10_000)).getFirst().connections()).isEqualTo(500);
+            }
+        }
+    }
+
+    @Test
     void publishAfterCloseIsCountedAsDropped() throws Exception {
         try (HistoryStore store = HistoryStore.open(dir)) {
             HistoryWriter w = HistoryWriter.start(store, OPTIONS);

@@ -22,6 +22,7 @@ public final class Main implements Runnable {
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.").build());
         spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).description("Print version information and exit.").build());
         spec.addSubcommand("conns", new CommandLine(ConnsCommand.spec()));
+        spec.addSubcommand("history", new CommandLine(HistoryCommand.spec()));
         spec.addSubcommand("help", new CommandLine(HelpCommand.spec()));
         spec.addSubcommand("completion", new CommandLine(CompletionCommand.spec()));
         spec.addSubcommand("firewall", new CommandLine(FirewallCommand.spec()));

@@ -24,7 +24,7 @@ class MainTest {
     void rootHelpListsTheCommands() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).startsWith("Usage: netwarden [-hV] [COMMAND]")
-                .contains("  conns       List sockets", "  help        Display help information", "  completion  Print a bash/zsh");
+                .contains("  conns       List sockets", "  history     Show recorded connections", "  help        Display help information", "  completion  Print a bash/zsh");
     }
 
     @Test
@@ -66,7 +66,7 @@ class MainTest {
     @Test
     void completionScriptCompletesCommandsAndConnsFlags() {
         assertThat(run("completion")).isZero();
-        assertThat(out.toString()).contains("'--no-processes'", "'--json'", "\"conns\" \"completion\"");
+        assertThat(out.toString()).contains("'--no-processes'", "'--json'", "\"conns\" \"history\" \"completion\"");
     }
 
     @Test

@@ -19,7 +19,7 @@ import java.util.Arrays;
  *
  * <p>Text is expected sanitized ({@link TerminalText}): controls have already become visible escapes.
  */
-final class DisplayWidth {
+public final class DisplayWidth {
 
     private DisplayWidth() {
     }
@@ -40,7 +40,7 @@ final class DisplayWidth {
     }
 
     /** Cells taken by {@code s}. */
-    static int of(String s) {
+    public static int of(String s) {
         int n = s.length();
         for (int i = 0; i < n; i++) {
             if (s.charAt(i) >= 0x80) {

@@ -5,7 +5,7 @@ package dev.netwarden.conns.format;
  * controls, Unicode format characters (bidi overrides, zero-width), line/paragraph separators and all
  * surrogates become {@code \}{@code uXXXX}. A JSON parser reads back exactly the original string.
  */
-final class JsonText {
+public final class JsonText {
 
     private JsonText() {
     }
@@ -22,7 +22,7 @@ final class JsonText {
     }
 
     /** {@code s} as a complete JSON string literal, quotes included. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 16).append('"');
         for (int i = 0, n = s.length(); i < n; i++) {
             char c = s.charAt(i);

@@ -1,0 +1,63 @@
+package dev.netwarden.intercept;
+
+import dev.netwarden.flow.Direction;
+import dev.netwarden.linux.nfqueue.QueuedPacket;
+import dev.netwarden.linux.nfqueue.Verdict;
+import dev.netwarden.monitor.FlowTracker;
+import dev.netwarden.monitor.NewConnection;
+import dev.netwarden.packet.Fragment;
+import dev.netwarden.packet.IpPacket;
+import dev.netwarden.socket.InetEndpoint;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The intercept level's handler: the queued first packet of a connection goes to the monitor's
+ * {@link FlowTracker} (the same path the passive sources take), which looks its socket up and
+ * attributes it while the packet waits; only then is the verdict given. Until the firewall decides
+ * anything, the verdict is ACCEPT.
+ *
+ * <p>Why attribution happens before the verdict even though the verdict is fixed: a program that
+ * connects and exits within milliseconds still holds its socket while its SYN is queued, so this is
+ * the one moment its owner is certain. A packet that cannot be parsed is still accepted here (there
+ * is nothing to decide on yet) but counted; the loop's fail policy covers handler failures.
+ */
+public final class AttributingHandler implements InterceptHandler {
+    private final FlowTracker tracker;
+    private final LongAdder unparsable = new LongAdder();
+
+    public AttributingHandler(FlowTracker tracker) {
+        this.tracker = Objects.requireNonNull(tracker, "tracker is null");
+    }
+
+    @Override
+    public Verdict decide(QueuedPacket packet) throws Exception {
+        IpPacket ip;
+        try {
+            ip = IpPacket.parse(packet.payload(), 0, packet.payload().length);
+        } catch (RuntimeException malformed) {
+            unparsable.increment();
+            return Verdict.ACCEPT;
+        }
+        if (ip.fragment() == Fragment.LATER || ip.sourcePort() < 0 && ip.protocol() != IpPacket.ICMP
+                && ip.protocol() != IpPacket.ICMPV6) {
+            return Verdict.ACCEPT;
+        }
+        boolean inbound = packet.hook() == QueuedPacket.HOOK_INPUT;
+        int sourcePort = Math.max(ip.sourcePort(), 0);
+        int destinationPort = Math.max(ip.destinationPort(), 0);
+        InetEndpoint source = new InetEndpoint(ip.source(), sourcePort);
+        InetEndpoint destination = new InetEndpoint(ip.destination(), destinationPort);
+        NewConnection c = inbound
+                ? new NewConnection(ip.transport(), packet.family(), destination, source, Direction.INBOUND, packet.uid())
+                : new NewConnection(ip.transport(), packet.family(), source, destination, Direction.OUTBOUND, packet.uid());
+        tracker.onNewConnection(c);
+        return Verdict.ACCEPT;
+    }
+
+    /** Queued packets that were not IP packets we could read (accepted, counted). */
+    public long unparsable() {
+        return unparsable.sum();
+    }
+}

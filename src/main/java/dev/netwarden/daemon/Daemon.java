@@ -71,7 +71,7 @@ public final class Daemon implements AutoCloseable {
             Service s = started.get(i);
             try {
                 s.close();
-                LOG.fine(() -> "stopped " + s.name());
+                LOG.info(() -> "stopped " + s.name());
             } catch (Exception | LinkageError e) {
                 LOG.log(Level.WARNING, "error stopping " + s.name() + ": " + e.getMessage(), e);
             }

@@ -71,15 +71,8 @@ public final class ControlClient implements AutoCloseable {
 
     /** Sends one request and returns the daemon's response object ({@code ok} true or false). */
     public JsonNode call(ObjectNode request, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        ByteBuffer out = ByteBuffer.wrap((ControlHandlers.JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
-        SelectionKey key = channel.keyFor(selector);
-        while (out.hasRemaining()) {
-            if (channel.write(out) == 0) {
-                await(key, SelectionKey.OP_WRITE, deadline);
-            }
-        }
-        String line = readLine(key, deadline);
+        byte[] reply = exchange((ControlHandlers.JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8), timeout);
+        String line = new String(reply, StandardCharsets.UTF_8);
         try {
             JsonNode n = ControlHandlers.JSON.readTree(line);
             if (n == null || !n.isObject() || !n.path("ok").isBoolean()) {
@@ -89,6 +82,23 @@ public final class ControlClient implements AutoCloseable {
         } catch (JacksonException e) {
             throw new IOException("daemon at " + socket + " sent a malformed response: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * Sends one request line (JSON, ending in a newline) and returns the response line's bytes without
+     * its newline. For callers that stream-parse big answers without jackson-databind (a CLI's start-up
+     * time: the tree model costs ~100 ms of class loading in a fresh JVM).
+     */
+    public byte[] exchange(byte[] requestLine, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ByteBuffer out = ByteBuffer.wrap(requestLine);
+        SelectionKey key = channel.keyFor(selector);
+        while (out.hasRemaining()) {
+            if (channel.write(out) == 0) {
+                await(key, SelectionKey.OP_WRITE, deadline);
+            }
+        }
+        return readLine(key, deadline);
     }
 
     /** Shorthand for {@code {"op":op}}. */
@@ -105,7 +115,7 @@ public final class ControlClient implements AutoCloseable {
         return r;
     }
 
-    private String readLine(SelectionKey key, long deadline) throws IOException {
+    private byte[] readLine(SelectionKey key, long deadline) throws IOException {
         byte[] buf = pending;
         int len = buf.length;
         int scanned = 0;
@@ -114,7 +124,7 @@ public final class ControlClient implements AutoCloseable {
             for (int i = scanned; i < len; i++) {
                 if (buf[i] == '\n') {
                     pending = Arrays.copyOfRange(buf, i + 1, len);
-                    return new String(buf, 0, i, StandardCharsets.UTF_8);
+                    return Arrays.copyOf(buf, i);
                 }
             }
             scanned = len;

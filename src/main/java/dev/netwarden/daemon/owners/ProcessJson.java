@@ -1,13 +1,9 @@
 package dev.netwarden.daemon.owners;
 
 import dev.netwarden.process.ProcessInfo;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /** {@link ProcessInfo} on the control wire: every field, nulls as JSON null, names in snake_case. */
 final class ProcessJson {
@@ -29,21 +25,4 @@ final class ProcessJson {
         o.put("container_id", p.containerId());
     }
 
-    static ProcessInfo read(JsonNode o) throws IOException {
-        if (!o.isObject() || !o.path("pid").isInt()) {
-            throw new IOException("malformed process in daemon answer");
-        }
-        List<String> argv = new ArrayList<>();
-        for (JsonNode a : o.path("cmdline")) {
-            argv.add(a.asString());
-        }
-        return new ProcessInfo(o.path("pid").asInt(), o.path("ppid").asInt(-1), o.path("uid").asInt(-1),
-                text(o, "user"), text(o, "comm"), text(o, "exe"), o.path("exe_deleted").asBoolean(false), argv,
-                o.path("start_ticks").asLong(-1), text(o, "cgroup"), text(o, "container_id"));
-    }
-
-    private static String text(JsonNode o, String field) {
-        JsonNode n = o.get(field);
-        return n == null || n.isNull() ? null : n.asString();
-    }
 }

@@ -52,6 +52,7 @@ public final class WarmSocketIndex implements SocketOwnerSource, Service {
     private final AtomicLong pidScans = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong lastFullScanMicros = new AtomicLong();
+    private final AtomicLong lastAnswerMicros = new AtomicLong();
     private ScheduledExecutorService owner;
     private SocketHolderIndex index;
     private FdLinkReader links;
@@ -96,6 +97,7 @@ public final class WarmSocketIndex implements SocketOwnerSource, Service {
 
     /** On the owner thread. */
     private SocketOwners answer(long[] inodes, ProcessTable.Detail detail) {
+        long t0 = System.nanoTime();
         requests.incrementAndGet();
         syncPids();
         Map<Long, List<SocketHolder>> verified = new HashMap<>();
@@ -129,6 +131,7 @@ public final class WarmSocketIndex implements SocketOwnerSource, Service {
             }
         }
         processes.values().removeIf(Objects::isNull);
+        lastAnswerMicros.set((System.nanoTime() - t0) / 1000);
         return new SocketOwners(holders, processes, index.unreadableProcesses(), index.processCount());
     }
 
@@ -194,7 +197,7 @@ public final class WarmSocketIndex implements SocketOwnerSource, Service {
     @Override
     public Map<String, Object> stats() {
         return Map.of("full_scans", fullScans.get(), "process_scans", pidScans.get(), "requests", requests.get(),
-                "last_full_scan_us", lastFullScanMicros.get());
+                "last_full_scan_us", lastFullScanMicros.get(), "last_answer_us", lastAnswerMicros.get());
     }
 
     @Override

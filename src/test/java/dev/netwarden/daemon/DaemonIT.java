@@ -128,6 +128,20 @@ class DaemonIT {
         }
     }
 
+    @Test
+    void withoutCapabilitiesItNamesTheMissingOnesAndExits1() throws Exception {
+        assumeTrue(TestNamespace.isRoot(), "needs root (to show that uid 0 without the capabilities is refused)");
+        // Still uid 0, but with an empty bounding set: the check is about capabilities, not the uid.
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--bounding-set=-all", "--inh-caps=-all", "--"));
+        cmd.addAll(TestNamespace.javaCommand(Main.class, "daemon", "--data-dir", dir.resolve("data").toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(1);
+        assertThat(out).contains("missing capabilities CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH");
+        assertThat(dir.resolve("data")).doesNotExist(); // nothing was created
+    }
+
     private static void awaitStatus(TestNamespace ns, Path socket, Process daemon, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {

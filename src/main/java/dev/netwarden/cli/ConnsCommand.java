@@ -38,6 +38,10 @@ final class ConnsCommand implements Callable<Integer> {
     private final OptionSpec users = repeatable("--user", "USER", String.class, "Only sockets of this user (name or uid). Repeatable.");
     private final OptionSpec json = flag("--json", "JSON output (schema: docs/conns-json.md).");
     private final OptionSpec csv = flag("--csv", "CSV output, one row per socket and holder.");
+    private final OptionSpec daemonSocket = OptionSpec.builder("--daemon-socket").paramLabel("PATH").type(java.nio.file.Path.class)
+            .description("Ask the netwarden daemon listening here for socket owners (default: "
+                    + dev.netwarden.daemon.config.DaemonSection.DEFAULT_CONTROL_SOCKET + " when it exists).").build();
+    private final OptionSpec noDaemon = flag("--no-daemon", "Never ask a running daemon: scan /proc here.");
     private final PositionalParamSpec filter = PositionalParamSpec.builder()
             .paramLabel("FILTER").arity("0..*").type(List.class).auxiliaryTypes(String.class)
             .description("An ss filter: [state STATE]... [EXPRESSION].").build();
@@ -58,7 +62,7 @@ final class ConnsCommand implements Callable<Integer> {
                         "  dst 10.0.0.0/8 and not dport = :53")
                 .footer("", "Exit status: 0 ok, 1 the kernel refused a request, 2 bad arguments or filter.");
         for (OptionSpec o : List.of(tcp, udp, raw, unix, listening, all, numeric, processes, noProcesses, extended, info,
-                ipv4, ipv6, processNames, pids, users, json, csv)) {
+                ipv4, ipv6, processNames, pids, users, json, csv, daemonSocket, noDaemon)) {
             spec.addOption(o);
         }
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.").build());
@@ -99,7 +103,12 @@ final class ConnsCommand implements Callable<Integer> {
                 set(parsed, extended), set(parsed, info), set(parsed, ipv4), set(parsed, ipv6),
                 values(parsed, processNames), values(parsed, pids), values(parsed, users),
                 parsed.hasMatchedPositional(filter) ? filter.getValue() : List.of(), format);
-        return ConnsRun.run(request, System.out, System.err);
+        if (set(parsed, daemonSocket) && set(parsed, noDaemon)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--daemon-socket and --no-daemon exclude each other");
+        }
+        java.nio.file.Path socket = set(parsed, noDaemon) ? null
+                : set(parsed, daemonSocket) ? daemonSocket.getValue() : dev.netwarden.daemon.config.DaemonSection.DEFAULT_CONTROL_SOCKET;
+        return ConnsRun.run(request, socket, set(parsed, daemonSocket), System.out, System.err);
     }
 
     private static boolean set(CommandLine.ParseResult parsed, OptionSpec flag) {

@@ -22,10 +22,11 @@ public final class Main implements Runnable {
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.").build());
         spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).description("Print version information and exit.").build());
         spec.addSubcommand("conns", new CommandLine(ConnsCommand.spec()));
+        spec.addSubcommand("daemon", new CommandLine(DaemonCommand.spec()));
         spec.addSubcommand("history", new CommandLine(HistoryCommand.spec()));
+        spec.addSubcommand("firewall", new CommandLine(FirewallCommand.spec()));
         spec.addSubcommand("help", new CommandLine(HelpCommand.spec()));
         spec.addSubcommand("completion", new CommandLine(CompletionCommand.spec()));
-        spec.addSubcommand("firewall", new CommandLine(FirewallCommand.spec()));
     }
 
     @Override
@@ -48,6 +49,10 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         dev.netwarden.conns.PhaseTimes.startUp();
+        if (args.length > 0 && args[0].equals("daemon") && System.getProperty("java.util.logging.manager") == null) {
+            // Before anything logs: keeps the daemon's log alive during its shutdown hook (see DaemonLogManager).
+            System.setProperty("java.util.logging.manager", dev.netwarden.daemon.DaemonLogManager.class.getName());
+        }
         if (AotTraining.requested()) {
             System.exit(AotTraining.run());
         }

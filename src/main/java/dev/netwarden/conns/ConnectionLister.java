@@ -39,7 +39,26 @@ public final class ConnectionLister {
     public record Listing(List<Connection> connections, int unreadableProcesses, int processesScanned) {
     }
 
+    /**
+     * Socket owners from somewhere other than this process's own /proc scan: the running daemon's warm
+     * index ({@link DaemonOwnerLookup}). Why: the scan reads every fd of every process and is most of a
+     * listing's time; a daemon that keeps it warm answers for just the listed inodes.
+     */
+    @FunctionalInterface
+    public interface OwnerLookup {
+        /** The owners of these inodes (holders verified after the dump), or null to scan /proc here instead. */
+        Remote owners(long[] inodes);
+    }
+
+    /** An {@link OwnerLookup} answer: owners per inode (inodes without owners absent) and the scan counters. */
+    public record Remote(java.util.Map<Long, List<Owner>> owners, int unreadableProcesses, int processesScanned) {
+        public Remote {
+            Objects.requireNonNull(owners, "owners is null");
+        }
+    }
+
     private final ProcessTable processes;
+    private final OwnerLookup lookup;
     private CompletableFuture<Scan> scan;
     /** Set when the join begins: the scan thread then stops reading processes ahead. */
     private volatile boolean joining;
@@ -49,7 +68,16 @@ public final class ConnectionLister {
     }
 
     public ConnectionLister(ProcessTable processes) {
+        this(processes, null);
+    }
+
+    /**
+     * @param lookup asked first for the owners when not null; the /proc scan runs only when it has no
+     *               answer (then after the dump, not overlapped with it)
+     */
+    public ConnectionLister(ProcessTable processes, OwnerLookup lookup) {
         this.processes = Objects.requireNonNull(processes, "processes is null");
+        this.lookup = lookup;
     }
 
     /**
@@ -97,7 +125,7 @@ public final class ConnectionLister {
 
     /** Lists once; a lister is for one listing (its scan is started once, see {@link #startScan()}). */
     public Listing list(Selection selection) throws IOException {
-        if (selection.processes()) {
+        if (selection.processes() && lookup == null) {
             startScan();
         }
         List<SocketEntry> sockets = new ArrayList<>();
@@ -117,6 +145,26 @@ public final class ConnectionLister {
                 rows.add(new Connection(s, List.of()));
             }
             return new Listing(rows, 0, 0);
+        }
+        if (lookup != null && scan == null) {
+            // After the dump: the answer is about sockets that exist now, checked after this moment.
+            long[] inodes = new long[sockets.size()];
+            int n = 0;
+            for (SocketEntry s : sockets) {
+                if (s.inode() != 0) {
+                    inodes[n++] = s.inode();
+                }
+            }
+            Remote remote = lookup.owners(Arrays.copyOf(inodes, n));
+            PhaseTimes.mark("owners from daemon");
+            if (remote != null) {
+                List<Connection> rows = new ArrayList<>(sockets.size());
+                for (SocketEntry s : sockets) {
+                    rows.add(new Connection(s, s.inode() == 0 ? List.of() : remote.owners().getOrDefault(s.inode(), List.of())));
+                }
+                return new Listing(rows, remote.unreadableProcesses(), remote.processesScanned());
+            }
+            startScan();
         }
         Scan done;
         try {

@@ -17,7 +17,10 @@ import dev.netwarden.process.ProcessInfo;
 import dev.netwarden.socket.Netid;
 import dev.netwarden.socket.SocketEntry;
 
+import dev.netwarden.daemon.config.DaemonSection;
+
 import java.io.IOException;
+import java.nio.file.Path;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -40,14 +43,27 @@ public final class ConnsRun {
     private ConnsRun() {
     }
 
+    /** Runs with the daemon at its default socket when one runs there, else standalone. */
     public static int run(ConnsRequest request, PrintStream out, PrintStream err) throws IOException {
+        return run(request, DaemonSection.DEFAULT_CONTROL_SOCKET, false, out, err);
+    }
+
+    /**
+     * @param daemonSocket    where to ask a running daemon for socket owners; null never asks
+     * @param explicitSocket  the user named the socket: say why when it cannot be used
+     */
+    public static int run(ConnsRequest request, Path daemonSocket, boolean explicitSocket, PrintStream out, PrintStream err)
+            throws IOException {
         PhaseTimes.mark("command line parsed");
         // The table shows no cmdline or cgroup: reading them for every holder would cost a third
         // of the process reading for nothing.
         ProcessTable processes = new ProcessTable(request.format() == ConnsRequest.Format.TABLE
                 ? ProcessTable.Detail.BASIC : ProcessTable.Detail.FULL);
-        ConnectionLister lister = new ConnectionLister(processes);
-        if (request.processes()) {
+        ProcessTable.Detail detail = request.format() == ConnsRequest.Format.TABLE ? ProcessTable.Detail.BASIC : ProcessTable.Detail.FULL;
+        ConnectionLister.OwnerLookup daemon = request.processes() && daemonSocket != null
+                ? DaemonOwnerLookup.ifPresent(daemonSocket, detail, err, explicitSocket) : null;
+        ConnectionLister lister = new ConnectionLister(processes, daemon);
+        if (request.processes() && daemon == null) {
             lister.startScan(); // first: the scan is the longest phase, and needs nothing parsed below
         }
         Services services = Services.load(Services.ETC_SERVICES);

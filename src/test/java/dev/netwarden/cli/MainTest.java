@@ -24,14 +24,15 @@ class MainTest {
     void rootHelpListsTheCommands() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).startsWith("Usage: netwarden [-hV] [COMMAND]")
-                .contains("  conns       List sockets", "  history     Show recorded connections", "  help        Display help information", "  completion  Print a bash/zsh");
+                .contains("  conns       List sockets", "  daemon      Run the monitor", "  history     Show recorded connections", "  firewall", "  help        Display help information", "  completion  Print a bash/zsh");
     }
 
     @Test
     void connsHelpShowsEveryOptionInDeclarationOrder() {
         assertThat(run("help", "conns")).isZero();
         String help = out.toString();
-        assertThat(help).startsWith("Usage: netwarden conns [-46aehilnpPtuwx] [--csv] [--json] [--pid=PID]...")
+        assertThat(help).startsWith("Usage: netwarden conns [-46aehilnpPtuwx] [--csv] [--json] [--no-daemon]\n"
+                        + "                       [--daemon-socket=PATH] [--pid=PID]...")
                 .contains("[FILTER...]", "--process=NAME", "--user=USER", "Exit status: 0 ok");
         assertThat(help.indexOf("-t, --tcp")).isLessThan(help.indexOf("-u, --udp"));
         assertThat(help.indexOf("      --json  ")).isLessThan(help.indexOf("      --csv  "));
@@ -66,7 +67,7 @@ class MainTest {
     @Test
     void completionScriptCompletesCommandsAndConnsFlags() {
         assertThat(run("completion")).isZero();
-        assertThat(out.toString()).contains("'--no-processes'", "'--json'", "\"conns\" \"history\" \"completion\"");
+        assertThat(out.toString()).contains("'--no-processes'", "'--json'", "\"conns\" \"daemon\" \"history\" \"firewall\" \"completion\"");
     }
 
     @Test

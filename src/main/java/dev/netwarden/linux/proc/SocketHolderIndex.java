@@ -262,8 +262,8 @@ public final class SocketHolderIndex {
         }
     }
 
-    /** For tests: the pids currently known, ascending. */
-    int[] knownPids() {
+    /** The pids currently known (scanned or unreadable), ascending: a caller diffs them with /proc to scan only new ones. */
+    public int[] knownPids() {
         int[] pids = byPid.keySet().stream().mapToInt(Integer::intValue).toArray();
         Arrays.sort(pids);
         return pids;

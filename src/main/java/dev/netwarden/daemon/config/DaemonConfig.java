@@ -1,0 +1,137 @@
+package dev.netwarden.daemon.config;
+
+import dev.netwarden.flow.InterceptionLevel;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.SerializationFeature;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The daemon's whole configuration, typed and validated: what {@link ConfigLoader} makes of the
+ * defaults, the TOML file and the command-line overrides. Every key is documented on its section
+ * record; {@link ConfigKeys} lists them with their defaults.
+ */
+public record DaemonConfig(DaemonSection daemon, MonitorSection monitor, DnsSection dns, HistorySection history,
+                           InterceptSection intercept) {
+    static final int MAX_QUEUE = 1 << 24;
+
+    public DaemonConfig {
+        Objects.requireNonNull(daemon, "daemon is null");
+        Objects.requireNonNull(monitor, "monitor is null");
+        Objects.requireNonNull(dns, "dns is null");
+        Objects.requireNonNull(history, "history is null");
+        Objects.requireNonNull(intercept, "intercept is null");
+    }
+
+    /** Every key at its default (what a machine without a configuration file runs with). */
+    public static DaemonConfig defaults() {
+        try {
+            return from(new ConfigValues());
+        } catch (ConfigException e) {
+            throw new AssertionError("a default is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    static DaemonConfig from(ConfigValues v) throws ConfigException {
+        Path dataDir = v.path("daemon.data_dir", false);
+        Path socket = v.path("daemon.control_socket", true);
+        if (socket == null) {
+            socket = dataDir.resolve(DaemonSection.DEFAULT_SOCKET_NAME);
+        }
+        if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+            String blamed = v.string("daemon.control_socket").isEmpty() ? "daemon.data_dir" : "daemon.control_socket";
+            throw v.invalid(blamed, "the control socket " + socket
+                    + " is longer than the 107 bytes a Unix socket path allows; set a shorter daemon.control_socket");
+        }
+        DaemonSection daemon = new DaemonSection(v.choice("daemon.level", InterceptionLevel.class), dataDir,
+                v.path("daemon.rules_dir", false), v.choice("daemon.log_level", LogLevel.class), socket);
+        MonitorSection monitor = new MonitorSection(
+                v.duration("monitor.poll_interval", Duration.ofMillis(10), Duration.ofHours(1)),
+                v.duration("monitor.update_interval", Duration.ofSeconds(1), Duration.ofDays(1)),
+                v.duration("monitor.exited_process_grace", Duration.ZERO, Duration.ofDays(1)));
+        DnsSection dns = new DnsSection(v.bool("dns.sniff"), v.integer("dns.cache_size", 1, MAX_QUEUE),
+                v.duration("dns.ttl_grace", Duration.ZERO, Duration.ofDays(30)), v.path("dns.hosts_file", true));
+        HistorySection history = new HistorySection(
+                v.duration("history.flush_interval", Duration.ofMillis(10), Duration.ofSeconds(60)),
+                v.integer("history.queue_capacity", 1, MAX_QUEUE),
+                v.duration("history.retention", Duration.ofHours(1), Duration.ofDays(36_500)),
+                v.sizeOrNone("history.max_size", 1L << 20),
+                v.duration("history.retention_check_interval", Duration.ofSeconds(1), Duration.ofDays(1)));
+        InterceptSection intercept = new InterceptSection(v.integer("intercept.queue_num", 0, 65535),
+                v.choice("intercept.fail_policy", FailPolicy.class), v.integer("intercept.queue_maxlen", 1, MAX_QUEUE),
+                v.bool("intercept.inbound"), v.bool("intercept.queue_dns"));
+        return new DaemonConfig(daemon, monitor, dns, history, intercept);
+    }
+
+    /**
+     * The effective configuration as section → key → value (String, Integer or Boolean), in file order,
+     * in the same form the file takes: reading it back gives an equal configuration.
+     */
+    public Map<String, Map<String, Object>> toSections() {
+        Map<String, Map<String, Object>> s = new LinkedHashMap<>();
+        Map<String, Object> d = section(s, "daemon");
+        d.put("level", daemon.level().label());
+        d.put("data_dir", daemon.dataDir().toString());
+        d.put("rules_dir", daemon.rulesDir().toString());
+        d.put("log_level", lower(daemon.logLevel()));
+        d.put("control_socket", daemon.controlSocket().toString());
+        Map<String, Object> m = section(s, "monitor");
+        m.put("poll_interval", DurationText.format(monitor.pollInterval()));
+        m.put("update_interval", DurationText.format(monitor.updateInterval()));
+        m.put("exited_process_grace", DurationText.format(monitor.exitedProcessGrace()));
+        Map<String, Object> n = section(s, "dns");
+        n.put("sniff", dns.sniff());
+        n.put("cache_size", dns.cacheSize());
+        n.put("ttl_grace", DurationText.format(dns.ttlGrace()));
+        n.put("hosts_file", dns.hostsFile() == null ? "" : dns.hostsFile().toString());
+        Map<String, Object> h = section(s, "history");
+        h.put("flush_interval", DurationText.format(history.flushInterval()));
+        h.put("queue_capacity", history.queueCapacity());
+        h.put("retention", DurationText.format(history.retention()));
+        h.put("max_size", history.maxSize() == null ? "" : history.maxSize().toString());
+        h.put("retention_check_interval", DurationText.format(history.retentionCheckInterval()));
+        Map<String, Object> i = section(s, "intercept");
+        i.put("queue_num", intercept.queueNum());
+        i.put("fail_policy", lower(intercept.failPolicy()));
+        i.put("queue_maxlen", intercept.queueMaxlen());
+        i.put("inbound", intercept.inbound());
+        i.put("queue_dns", intercept.queueDns());
+        return s;
+    }
+
+    /** The effective configuration as a TOML file ({@code --print-config}). */
+    public String toToml() {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, Map<String, Object>> section : toSections().entrySet()) {
+            if (!b.isEmpty()) {
+                b.append('\n');
+            }
+            b.append('[').append(section.getKey()).append("]\n");
+            for (Map.Entry<String, Object> e : section.getValue().entrySet()) {
+                Object value = e.getValue();
+                b.append(e.getKey()).append(" = ")
+                        .append(value instanceof String str ? TomlText.quote(str) : value.toString()).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    /** The effective configuration as JSON ({@code --print-config --json}). */
+    public String toJson() {
+        return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(toSections()) + "\n";
+    }
+
+    private static Map<String, Object> section(Map<String, Map<String, Object>> s, String name) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        s.put(name, m);
+        return m;
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

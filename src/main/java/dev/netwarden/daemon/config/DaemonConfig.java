@@ -1,5 +1,7 @@
 package dev.netwarden.daemon.config;
 
+import dev.netwarden.intercept.FailPolicy;
+
 import dev.netwarden.flow.InterceptionLevel;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.SerializationFeature;

@@ -1,5 +1,7 @@
 package dev.netwarden.daemon.config;
 
+import dev.netwarden.intercept.FailPolicy;
+
 import java.util.Objects;
 
 /**

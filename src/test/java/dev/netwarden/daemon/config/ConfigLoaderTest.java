@@ -1,5 +1,7 @@
 package dev.netwarden.daemon.config;
 
+import dev.netwarden.intercept.FailPolicy;
+
 import dev.netwarden.flow.InterceptionLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

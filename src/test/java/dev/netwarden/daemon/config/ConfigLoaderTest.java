@@ -68,8 +68,8 @@ class ConfigLoaderTest {
                 Path.of("/etc/netwarden/rules"), LogLevel.INFO, Path.of("/var/lib/netwarden/control.sock")));
         assertThat(c.daemon().controlSocket()).isEqualTo(DaemonSection.DEFAULT_CONTROL_SOCKET);
         assertThat(c.monitor()).isEqualTo(new MonitorSection(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(2)));
-        assertThat(c.dns()).isEqualTo(new DnsSection(true, 65536, Duration.ofHours(1), Path.of("/etc/hosts")));
-        assertThat(c.history()).isEqualTo(new HistorySection(Duration.ofSeconds(1), 65536, Duration.ofDays(90), null, Duration.ofHours(1)));
+        assertThat(c.dns()).isEqualTo(new DnsSection(true, 16384, Duration.ofHours(1), Path.of("/etc/hosts")));
+        assertThat(c.history()).isEqualTo(new HistorySection(Duration.ofSeconds(1), 65536, Duration.ofDays(90), new ByteSize(2L << 30), Duration.ofHours(1)));
         assertThat(c.intercept()).isEqualTo(new InterceptSection(0, FailPolicy.OPEN, 4096, false, false));
     }
 

@@ -9,6 +9,7 @@ import dev.netwarden.daemon.owners.Namespaces;
 import dev.netwarden.daemon.owners.SocketOwnerSource;
 import dev.netwarden.daemon.owners.SocketOwnersOp;
 import dev.netwarden.daemon.owners.WarmSocketIndex;
+import dev.netwarden.flow.InterceptionLevel;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -57,8 +58,20 @@ public final class DaemonRun {
     static List<Service> services(DaemonConfig config, ControlHandlers handlers, WarmSocketIndex owners) {
         List<Service> list = new ArrayList<>();
         list.add(owners);
-        // The monitor's parts (history writer, DNS, process events, flow tracker, intercept) go here, in
-        // dependency order: each is a Service and registers its ops on `handlers`.
+        // The monitor's parts in dependency order: history first (flow ids, alert memory) and closed last
+        // (it flushes what the others published); process events before the monitor so a process that
+        // connects and exits at once was read at its exec.
+        HistoryService history = new HistoryService(config.daemon().dataDir(), config.history());
+        DnsService dns = new DnsService(config.dns());
+        ProcessEventsService processes = new ProcessEventsService(config.monitor());
+        MonitorService monitor = new MonitorService(config.monitor(), history, dns, processes);
+        list.add(history);
+        list.add(dns);
+        list.add(processes);
+        list.add(monitor);
+        if (config.daemon().level() == InterceptionLevel.INTERCEPT) {
+            list.add(new InterceptService(config.intercept(), monitor, dns));
+        }
         registerOwnerOp(handlers, owners);
         list.add(new ControlServer(config.daemon().controlSocket(), handlers, MAX_REQUEST_BYTES, CLIENT_IDLE_TIMEOUT));
         return list;

@@ -39,20 +39,30 @@ public final class StatusOp implements ControlHandler {
         reply.put("net_ns", namespaces.net());
         ObjectNode services = reply.putObject("services");
         for (Service s : daemon.services()) {
-            ObjectNode o = services.putObject(s.name());
-            for (Map.Entry<String, Object> e : s.stats().entrySet()) {
-                Object v = e.getValue();
-                if (v instanceof Long l) {
-                    o.put(e.getKey(), l);
-                } else if (v instanceof Integer i) {
-                    o.put(e.getKey(), i);
-                } else if (v instanceof Number n) {
-                    o.put(e.getKey(), n.doubleValue());
-                } else if (v instanceof Boolean b) {
-                    o.put(e.getKey(), b);
-                } else {
-                    o.put(e.getKey(), String.valueOf(v));
-                }
+            put(services.putObject(s.name()), s.stats());
+        }
+    }
+
+    /** Numbers, booleans and strings as they are; nested maps (a part's sub-stats) as nested objects. */
+    private static void put(ObjectNode o, Map<String, Object> stats) {
+        for (Map.Entry<String, Object> e : stats.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof Long l) {
+                o.put(e.getKey(), l);
+            } else if (v instanceof Integer i) {
+                o.put(e.getKey(), i);
+            } else if (v instanceof Number n) {
+                o.put(e.getKey(), n.doubleValue());
+            } else if (v instanceof Boolean b) {
+                o.put(e.getKey(), b);
+            } else if (v instanceof Map<?, ?> m) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> nested = (Map<String, Object>) m;
+                put(o.putObject(e.getKey()), nested);
+            } else if (v == null) {
+                o.putNull(e.getKey());
+            } else {
+                o.put(e.getKey(), String.valueOf(v));
             }
         }
     }

@@ -82,7 +82,7 @@ public final class FlowTracker {
     private long generation;
     private long lostGeneration = -1;
 
-    private long dumps, sightings, opened, updated, closedByDestroy, closedByVanish, seenOnlyAtDestroy,
+    private long dumps, sightings, opened, updated, closedByDestroy, closedByVanish, seenOnlyAtDestroy, unusedIgnored,
             deferred, packets, incompleteDumps;
 
     /**
@@ -183,6 +183,10 @@ public final class FlowTracker {
                 Counters last = s.counters().isKnown() ? s.counters() : f.counters;
                 close(f, now, s.stateLabel(), last);
                 closedByDestroy++;
+            } else if (neverUsed(s)) {
+                // A socket created and closed without ever being bound or connected (programs probing
+                // for IPv6 support do this): no traffic, no endpoint, not a connection.
+                unusedIgnored++;
             } else if (!isTombstoned(s.cookie(), now)) {
                 Direction d = DirectionRule.of(s, listeners.covers(s.local(), now), true, ephemeral);
                 // Never a guess: the socket left its file before anyone looked, so no holder can be read.
@@ -264,7 +268,7 @@ public final class FlowTracker {
     public Stats stats() {
         synchronized (lock) {
             return new Stats(dumps, incompleteDumps, sightings, opened, updated, closedByDestroy, closedByVanish,
-                    seenOnlyAtDestroy, deferred, packets, flows.size());
+                    seenOnlyAtDestroy, deferred, packets, unusedIgnored, flows.size());
         }
     }
 
@@ -274,7 +278,7 @@ public final class FlowTracker {
      */
     public record Stats(long dumps, long incompleteDumps, long sightings, long opened, long updated,
                         long closedByDestroy, long closedByVanish, long seenOnlyAtDestroy, long deferred,
-                        long packets, int liveFlows) {}
+                        long packets, long unusedIgnored, int liveFlows) {}
 
     // ---- under lock ----
 
@@ -392,6 +396,11 @@ public final class FlowTracker {
             it.next();
             it.remove();
         }
+    }
+
+    private static boolean neverUsed(Sighting s) {
+        return s.local().port() == 0 && s.remote().port() == 0
+                && s.local().address().isAnyLocalAddress() && s.remote().address().isAnyLocalAddress();
     }
 
     private boolean isTombstoned(long cookie, long now) {

@@ -1,0 +1,73 @@
+package dev.netwarden.daemon;
+
+import dev.netwarden.daemon.config.MonitorSection;
+import dev.netwarden.history.HistoryReader;
+import dev.netwarden.monitor.AlertDetector;
+import dev.netwarden.monitor.CommCheck;
+import dev.netwarden.monitor.FlowTracker;
+import dev.netwarden.monitor.MonitorConfig;
+import dev.netwarden.monitor.PassiveMonitor;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The passive level, which runs at both levels: sock_diag dumps and destroy notifications feeding the
+ * flow tracker, whose flows and alerts go to history. At the intercept level the queue feeds the same
+ * tracker ({@link InterceptService}); listening sockets, final byte counts and connection ends still
+ * come from here.
+ */
+final class MonitorService implements Service {
+    private final MonitorSection config;
+    private final HistoryService history;
+    private final DnsService dns;
+    private final ProcessEventsService processes;
+    private PassiveMonitor monitor;
+
+    MonitorService(MonitorSection config, HistoryService history, DnsService dns, ProcessEventsService processes) {
+        this.config = Objects.requireNonNull(config, "config is null");
+        this.history = Objects.requireNonNull(history, "history is null");
+        this.dns = Objects.requireNonNull(dns, "dns is null");
+        this.processes = Objects.requireNonNull(processes, "processes is null");
+    }
+
+    @Override
+    public String name() {
+        return "monitor";
+    }
+
+    @Override
+    public void start() throws Exception {
+        MonitorConfig monitorConfig = MonitorConfig.defaults()
+                .withPollInterval(config.pollInterval())
+                .withUpdateInterval(config.updateInterval());
+        List<AlertDetector.ExeDomain> known = history.seenExeDomains().stream()
+                .map((HistoryReader.ExeDomain d) -> new AlertDetector.ExeDomain(d.exe(), d.domain()))
+                .toList();
+        AlertDetector alerts = new AlertDetector(history.seenExecutables(), known, monitorConfig.alertMemory(), new CommCheck());
+        monitor = PassiveMonitor.open(history.writer(), dns.cache(), processes.registry(), history.writer().flowIds(),
+                alerts, monitorConfig, null);
+        processes.subscribe(monitor.owners());
+        try {
+            monitor.start();
+        } catch (Exception e) {
+            monitor.close();
+            throw e;
+        }
+    }
+
+    FlowTracker tracker() {
+        return monitor.tracker();
+    }
+
+    @Override
+    public void close() {
+        monitor.close();
+    }
+
+    @Override
+    public Map<String, Object> stats() {
+        return StatsMap.of(monitor.stats());
+    }
+}

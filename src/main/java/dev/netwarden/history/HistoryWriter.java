@@ -305,10 +305,12 @@ public final class HistoryWriter implements FlowEventSink, AutoCloseable {
     private long errorsSinceLog;
 
     private void failed(Exception e, int events) {
-        lost.addAndGet(events);
-        writeErrors.incrementAndGet();
+        // The error first, the counts after: flush() returns once written + lost covers what was
+        // published, and a caller that then reads stats() must find the error that caused the loss.
         String message = describe(e);
         lastError = message;
+        writeErrors.incrementAndGet();
+        lost.addAndGet(events);
         errorsSinceLog++;
         long now = System.nanoTime();
         if (lastErrorLog == 0 || now - lastErrorLog >= TimeUnit.SECONDS.toNanos(LOG_EVERY_SECONDS)) {

@@ -5,6 +5,7 @@ import dev.netwarden.history.HistoryReader;
 import dev.netwarden.history.HistoryStore;
 import dev.netwarden.history.HistoryWriter;
 import dev.netwarden.history.RetentionPolicy;
+import dev.netwarden.monitor.FlowTracker;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,12 +13,14 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * The history database and its writer: first to start (the monitor's flow ids and alert memory come
  * from it) and last to close (closing flushes everything the monitor published).
  */
 final class HistoryService implements Service {
+    private static final Logger LOG = Logger.getLogger("netwarden.history");
     private final Path dataDir;
     private final HistorySection config;
     private HistoryStore store;
@@ -40,6 +43,11 @@ final class HistoryService implements Service {
         store = HistoryStore.open(dataDir);
         try {
             // Read what the alert detector must remember before the writer shares the database.
+            int leftOpen = store.closeLeftOpen(FlowTracker.STATE_MONITOR_STOPPED);
+            if (leftOpen > 0) {
+                LOG.info(() -> leftOpen + " connections left open by a previous run (not stopped cleanly) recorded as "
+                        + FlowTracker.STATE_MONITOR_STOPPED);
+            }
             HistoryReader reader = new HistoryReader(store);
             seenExecutables = reader.seenExecutables();
             seenExeDomains = reader.seenExeDomains();

@@ -64,6 +64,8 @@ final class MonitorService implements Service {
     @Override
     public void close() {
         monitor.close();
+        // After the sources stopped (nothing reopens a flow), before history closes (it flushes these).
+        monitor.tracker().closeAll();
     }
 
     @Override

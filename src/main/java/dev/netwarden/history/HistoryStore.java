@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -204,6 +205,23 @@ public final class HistoryStore implements AutoCloseable {
 
     public boolean isReadOnly() {
         return readOnly;
+    }
+
+    /**
+     * Ends the connections a previous daemon left open because it was killed (a clean stop closes
+     * them itself): they get {@code state} and, as end time, the newest time this history knows, the
+     * best estimate of when that daemon stopped watching. Without this they would look open forever.
+     * Call once at daemon start, before the writer runs; returns how many were closed.
+     */
+    public int closeLeftOpen(String state) throws SQLException {
+        try (PreparedStatement p = connection.prepareStatement("""
+                UPDATE connections SET state = ?, end_ms = (
+                    SELECT MAX(t) FROM (SELECT MAX(start_ms) AS t FROM connections
+                                        UNION ALL SELECT MAX(end_ms) FROM connections))
+                WHERE end_ms IS NULL""")) {
+            p.setString(1, state);
+            return p.executeUpdate();
+        }
     }
 
     /** Bytes the database uses: pages in use times page size (free pages and the WAL excluded). */

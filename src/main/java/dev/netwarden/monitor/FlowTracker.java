@@ -280,6 +280,23 @@ public final class FlowTracker {
                         long closedByDestroy, long closedByVanish, long seenOnlyAtDestroy, long deferred,
                         long packets, long unusedIgnored, int liveFlows) {}
 
+    /** The final state recorded for connections still open when the monitor stops watching them. */
+    public static final String STATE_MONITOR_STOPPED = "MONITOR-STOPPED";
+
+    /**
+     * Closes every live flow as {@link #STATE_MONITOR_STOPPED} with its last counters: the daemon is
+     * stopping and will not see how they end. History then never holds a connection that looks open
+     * forever; a restarted daemon records the ones still alive as new flows.
+     */
+    public void closeAll() {
+        long now = clockMillis.getAsLong();
+        synchronized (lock) {
+            for (Flow f : List.copyOf(flows.values())) {
+                close(f, now, STATE_MONITOR_STOPPED, f.counters);
+            }
+        }
+    }
+
     // ---- under lock ----
 
     private static boolean isFlow(Sighting s) {

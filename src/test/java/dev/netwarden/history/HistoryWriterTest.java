@@ -182,6 +182,24 @@ class HistoryWriterTest {
         }
     }
 
+    @Test
+    void connectionsLeftOpenByAKilledDaemonAreClosedAtTheNewestKnownTime() throws Exception {
+        try (HistoryStore store = HistoryStore.open(dir)) {
+            try (HistoryWriter w = HistoryWriter.start(store, OPTIONS)) {
+                w.publish(opened(1, T0, Transport.TCP, "10.0.0.9", 80, Direction.OUTBOUND, Attribution.unknown("r"), null));
+                w.publish(opened(2, T0 + 10, Transport.TCP, "10.0.0.9", 81, Direction.OUTBOUND, Attribution.unknown("r"), null));
+                w.publish(closed(2, T0 + 500, 1, 1));
+                w.publish(opened(3, T0 + 20, Transport.UDP, "10.0.0.9", 53, Direction.OUTBOUND, Attribution.unknown("r"), null));
+                assertThat(w.flush(Duration.ofSeconds(10))).isTrue();
+            }
+            assertThat(store.closeLeftOpen("MONITOR-STOPPED")).isEqualTo(2);
+            assertThat(longs(store, "SELECT id, end_ms FROM connections WHERE state = 'MONITOR-STOPPED' ORDER BY id"))
+                    .containsExactly(1L, T0 + 500, 3L, T0 + 500);
+            assertThat(longs(store, "SELECT end_ms FROM connections WHERE id = 2")).containsExactly(T0 + 500);
+            assertThat(store.closeLeftOpen("MONITOR-STOPPED")).as("nothing left open the second time").isZero();
+        }
+    }
+
     static List<Long> longs(HistoryStore store, String sql) throws SQLException {
         List<Long> out = new java.util.ArrayList<>();
         try (var c = store.newConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {

@@ -102,6 +102,25 @@ class FlowTrackerTest {
     }
 
     @Test
+    void closeAllEndsEveryLiveFlowAsMonitorStoppedAndNeitherTwice() throws Exception {
+        FlowTracker t = tracker(SocketLookup.NONE);
+        t.onDump(List.of(tcp(8, "10.0.0.1", 40003, "192.0.2.8", 80, SocketState.ESTABLISHED, 5, SightingSource.DUMP),
+                tcp(9, "10.0.0.1", 40004, "192.0.2.8", 80, SocketState.ESTABLISHED, 6, SightingSource.DUMP)), true);
+        t.onDestroyed(tcp(9, "10.0.0.1", 40004, "192.0.2.8", 80, SocketState.CLOSE, 7, SightingSource.DESTROY));
+        clock.addAndGet(500);
+        t.closeAll();
+        assertThat(sink.of(FlowEvent.Closed.class)).hasSize(2)
+                .filteredOn(c -> c.finalState().equals(FlowTracker.STATE_MONITOR_STOPPED)).singleElement()
+                .satisfies(c -> {
+                    assertThat(c.endMillis()).isEqualTo(clock.get());
+                    assertThat(c.counters().bytesOut()).isEqualTo(5);
+                });
+        assertThat(t.liveFlows()).isZero();
+        t.closeAll();
+        assertThat(sink.of(FlowEvent.Closed.class)).hasSize(2);
+    }
+
+    @Test
     void lostNotificationsLetTcpVanishAfterTwoDumps() throws Exception {
         FlowTracker t = tracker(SocketLookup.NONE);
         t.onDump(List.of(tcp(7, "10.0.0.1", 40002, "192.0.2.8", 80, SocketState.ESTABLISHED, 1, SightingSource.DUMP)), true);

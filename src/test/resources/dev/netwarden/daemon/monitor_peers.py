@@ -139,7 +139,8 @@ def storm(host, port, count, seconds, log):
 
 
 def hostile_dns(target_port, rounds):
-    """Crafted DNS 'answers' from 127.0.0.9:53: compression loop, truncated record, 65535 counts, CNAME loop."""
+    """Crafted DNS 'answers' from 127.0.0.9:53: compression loop, truncated record, 65535 counts, CNAME loop
+    (each malformed), and 65535 questions (ignored)."""
     def hdr(qd, an, ns, ar):
         return struct.pack('!HHHHHH', 0x4242, 0x8180, qd, an, ns, ar)
 
@@ -150,7 +151,10 @@ def hostile_dns(target_port, rounds):
     a_rr = struct.pack('!HHIH', 1, 1, 60, 4)
     loop = hdr(1, 1, 0, 0) + b'\xc0\x0c' + struct.pack('!HH', 1, 1) + b'\xc0\x0c' + a_rr + bytes([127, 0, 0, 9])
     truncated = hdr(1, 1, 0, 0) + q + b'\xc0\x0c' + a_rr + bytes([127, 0])
-    counts = hdr(65535, 65535, 65535, 65535) + q[:6]
+    # One question (so it is read as an answer), 65535 of each record kind, a 6-byte body: malformed.
+    counts = hdr(1, 65535, 65535, 65535) + q[:6]
+    # 65535 questions: not a plain answer at all, ignored without being read (not counted malformed).
+    questions = hdr(65535, 65535, 65535, 65535) + q[:6]
     cname = hdr(1, 16, 0, 0) + name('n0', 'test') + struct.pack('!HH', 1, 1)
     for i in range(16):
         target = name('n%d' % ((i + 1) % 16), 'test')
@@ -158,10 +162,10 @@ def hostile_dns(target_port, rounds):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(('127.0.0.9', 53))
     for _ in range(int(rounds)):
-        for m in (loop, truncated, counts, cname):
+        for m in (loop, truncated, counts, cname, questions):
             s.sendto(m, ('127.0.0.1', int(target_port)))
         time.sleep(0.004)
-    print('sent', 4 * int(rounds), flush=True)
+    print('sent', 5 * int(rounds), flush=True)
 
 
 if __name__ == '__main__':

@@ -3,6 +3,7 @@ package dev.netwarden.monitor;
 import dev.netwarden.executable.ExecutableHash;
 import dev.netwarden.executable.ExecutableHasher;
 import dev.netwarden.executable.PinnedExecutable;
+import dev.netwarden.linux.proc.ExeLink;
 import dev.netwarden.linux.proc.ProcStat;
 import dev.netwarden.linux.proc.ProcessTable;
 import dev.netwarden.linux.proc.UserNames;
@@ -158,7 +159,7 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
             // Same start time: the same process. Same comm too: no exec or rename whose event this
             // thread may have raced (the connector thread may not have handled it yet).
             if (t != null && t.info.startTicks() == now.startTicks() && Objects.equals(t.info.comm(), now.comm())) {
-                return Optional.of(t.snapshot(config.hashWait()));
+                return Optional.of(withCurrentExe(pid, t).snapshot(config.hashWait()));
             }
             Tracked fresh = track(pid);
             if (fresh != null) {
@@ -175,7 +176,7 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
     public Optional<ProcessSnapshot> snapshot(int pid, long startTicks) {
         Tracked t = live.get(pid);
         if (t != null && t.info.startTicks() == startTicks) {
-            return Optional.of(t.snapshot(config.hashWait()));
+            return Optional.of(withCurrentExe(pid, t).snapshot(config.hashWait()));
         }
         Tracked gone = exitedInGrace(pid);
         if (gone != null && gone.info.startTicks() == startTicks) {
@@ -270,6 +271,28 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
     }
 
     // ---- internals ----
+
+    /**
+     * {@code t}, or a copy marked {@code exeDeleted} (and held instead) when its executable has been
+     * deleted or replaced since {@code t} was read at fork/exec. Why: the record is read once, but a
+     * program that deletes its own binary after starting is exactly what the deleted-executable alert is
+     * for; one readlink per lookup keeps the flag current. The hash stays the pinned original's.
+     */
+    private Tracked withCurrentExe(int pid, Tracked t) {
+        if (t.info.exe() == null || t.info.exeDeleted()) {
+            return t;
+        }
+        ExeLink link = table.readExe(pid);
+        // The same path, now marked deleted: the same process (a reused pid would have to run a file at
+        // that very path, since deleted, to be mistaken for it).
+        if (link == null || !link.deleted() || !link.path().equals(t.info.exe())) {
+            return t;
+        }
+        ProcessInfo i = t.info;
+        Tracked marked = new Tracked(new ProcessInfo(i.pid(), i.ppid(), i.uid(), i.user(), i.comm(), i.exe(), true,
+                i.cmdline(), i.startTicks(), i.cgroup(), i.containerId()), t.parents, t.hash);
+        return live.replace(pid, t, marked) ? marked : t;
+    }
 
     /** Reads pid now and holds it (replacing what was held for that pid); null when it is gone. */
     private Tracked track(int pid) {

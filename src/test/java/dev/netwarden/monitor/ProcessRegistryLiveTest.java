@@ -123,9 +123,17 @@ class ProcessRegistryLiveTest {
         Process p = new ProcessBuilder(doomed.toString(), "30").start();
         try {
             TestProcesses.awaitExe(p, doomed);
+            // Held before the deletion (read at exec, or now), so what follows is about a record that is not fresh.
+            ProcessSnapshot early = registry.snapshot((int) p.pid()).orElseThrow();
+            assertThat(early.info().exe()).isEqualTo(doomed.toString());
+            assertThat(early.info().exeDeleted()).isFalse();
             Files.delete(doomed);
             ProcessSnapshot live = registry.snapshot((int) p.pid()).orElseThrow();
             assertThat(live.sha256()).isEqualTo(before);
+            // The registry read it at exec, before the deletion: the lookup still says it is deleted now.
+            assertThat(live.info().exeDeleted()).isTrue();
+            assertThat(live.info().exe()).isEqualTo(doomed.toString());
+            assertThat(registry.snapshot((int) p.pid(), live.info().startTicks()).orElseThrow().info().exeDeleted()).isTrue();
             // A registry that never saw it start reads it now: deleted, and still hashed right.
             try (ProcessRegistry fresh = new ProcessRegistry()) {
                 ProcessSnapshot late = fresh.snapshot((int) p.pid()).orElseThrow();

@@ -115,6 +115,19 @@ public final class ProcessTable {
         }
     }
 
+    /**
+     * {@code /proc/PID/exe} now, or null when it cannot be read (gone, kernel thread, no permission).
+     * One readlink: how a holder of an earlier record learns that the executable has been deleted or
+     * replaced since (the path then carries the kernel's " (deleted)" mark).
+     */
+    public ExeLink readExe(int pid) {
+        try {
+            return ExeLinkReader.forThisThread().read(procRootBytes, pid);
+        } catch (MalformedProcFileException e) {
+            return null;
+        }
+    }
+
     /** Drops the cached record of {@code pid} (it exited, or its pid may have been reused). */
     public void forget(int pid) {
         cache.remove(pid);

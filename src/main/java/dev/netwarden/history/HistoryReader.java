@@ -1,5 +1,7 @@
 package dev.netwarden.history;
 
+import dev.netwarden.process.ProcessSnapshot;
+
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,7 +54,12 @@ public final class HistoryReader {
                                    InetAddress remoteAddress, int remotePort, String state, Long bytesOut,
                                    Long bytesIn, Long packetsOut, Long packetsIn, Integer pid, String comm,
                                    String user, Integer uid, String exe, String sha256, List<String> cmdline,
-                                   String unknownReason, String domain, String level, long cookie) {}
+                                   String unknownReason, String domain, String level, long cookie,
+                                   List<ProcessSnapshot.ParentLink> parents) {
+        public ConnectionRecord {
+            parents = parents == null ? List.of() : List.copyOf(parents);
+        }
+    }
 
     /** An application's totals: exe null = connections without a known executable. */
     public record AppTotal(String exe, String name, long connections, long bytesOut, long bytesIn) {
@@ -89,7 +96,7 @@ public final class HistoryReader {
         String sql = "SELECT c.id, c.start_ms, c.end_ms, c.transport, c.family, c.direction, c.local_addr, c.local_port,"
                 + " c.remote_addr, c.remote_port, c.state, c.bytes_out, c.bytes_in, c.packets_out, c.packets_in,"
                 + " p.pid, p.comm, p.user_name, p.uid, e.path, e.sha256, p.cmdline, c.unknown_reason, h.name, c.level,"
-                + " c.cookie" + JOINS + " WHERE c.start_ms >= ? AND c.start_ms < ?" + f.where
+                + " c.cookie, p.parents" + JOINS + " WHERE c.start_ms >= ? AND c.start_ms < ?" + f.where
                 + " ORDER BY c.start_ms DESC, c.id DESC LIMIT ?";
         List<ConnectionRecord> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -104,7 +111,7 @@ public final class HistoryReader {
                             nullableLong(rs, 13), nullableLong(rs, 14), nullableLong(rs, 15), nullableInt(rs, 16),
                             rs.getString(17), rs.getString(18), nullableInt(rs, 19), rs.getString(20),
                             rs.getString(21), cmdline(rs.getString(22)), rs.getString(23), rs.getString(24),
-                            rs.getString(25), rs.getLong(26)));
+                            rs.getString(25), rs.getLong(26), parents(rs.getString(27))));
                 }
             }
         }
@@ -389,6 +396,23 @@ public final class HistoryReader {
         } catch (UnknownHostException e) {
             throw new SQLException("stored address has " + bytes.length + " bytes", e);
         }
+    }
+
+    /** The stored parent chain (a JSON array of {pid, comm, exe}, nearest first). */
+    private static List<ProcessSnapshot.ParentLink> parents(String json) {
+        if (json == null) {
+            return List.of();
+        }
+        List<ProcessSnapshot.ParentLink> out = new ArrayList<>();
+        for (var node : JSON.readTree(json)) {
+            out.add(new ProcessSnapshot.ParentLink(node.path("pid").asInt(), textOrNull(node.get("comm")),
+                    textOrNull(node.get("exe"))));
+        }
+        return out;
+    }
+
+    private static String textOrNull(tools.jackson.databind.JsonNode node) {
+        return node == null || node.isNull() ? null : node.asString();
     }
 
     private static List<String> cmdline(String json) {

@@ -1,5 +1,7 @@
 package dev.netwarden.history.view;
 
+import dev.netwarden.process.ProcessSnapshot;
+
 import dev.netwarden.conns.format.AddressText;
 import dev.netwarden.history.HistoryReader.AlertRecord;
 import dev.netwarden.history.HistoryReader.AppTotal;
@@ -24,6 +26,21 @@ public final class HistoryViews {
     private HistoryViews() {
     }
 
+    /** "bash(4242) < sshd(880) < systemd(1)": nearest parent first; null when none is known. */
+    static String parents(List<ProcessSnapshot.ParentLink> parents) {
+        if (parents.isEmpty()) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder();
+        for (ProcessSnapshot.ParentLink p : parents) {
+            if (!b.isEmpty()) {
+                b.append(" < ");
+            }
+            b.append(p.comm() == null ? "?" : p.comm()).append('(').append(p.pid()).append(')');
+        }
+        return b.toString();
+    }
+
     public static ResultTable connections(List<ConnectionRecord> records) {
         List<Column> cols = List.of(
                 data("id", Kind.NUMBER), all("start_ms", "Start", Kind.TIME), all("end_ms", "End", Kind.TIME),
@@ -36,7 +53,7 @@ public final class HistoryViews {
                 all("pid", "PID", Kind.NUMBER), all("user", "User", Kind.TEXT), data("uid", Kind.NUMBER),
                 all("comm", "App", Kind.TEXT), all("exe", "Exe", Kind.TEXT), data("sha256", Kind.TEXT),
                 data("cmdline", Kind.TEXT), all("unknown_reason", "Unknown because", Kind.TEXT),
-                data("level", Kind.TEXT), data("cookie", Kind.NUMBER));
+                data("level", Kind.TEXT), data("cookie", Kind.TEXT), data("parents", Kind.TEXT));
         List<Object[]> rows = new ArrayList<>();
         for (ConnectionRecord r : records) {
             boolean v6 = r.family() == 10;
@@ -45,7 +62,7 @@ public final class HistoryViews {
                     address(r.remoteAddress(), v6), r.remotePort(), endpoint(r.remoteAddress(), r.remotePort(), v6),
                     r.domain(), r.state(), r.bytesOut(), r.bytesIn(), r.packetsOut(), r.packetsIn(), r.pid(), r.user(),
                     r.uid(), r.comm(), r.exe(), r.sha256(), r.cmdline().isEmpty() ? null : String.join(" ", r.cmdline()),
-                    r.unknownReason(), r.level(), Long.toUnsignedString(r.cookie())});
+                    r.unknownReason(), r.level(), Long.toUnsignedString(r.cookie()), parents(r.parents())});
         }
         return new ResultTable("connections", cols, rows);
     }

@@ -207,12 +207,12 @@ class MonitorIT {
                     assertAttributed(q, pythonExe, pythonSha, "root", 0, null);
                     assertThat(q.get("pid").asLong()).isEqualTo(Long.parseLong(quick[0]));
                     assertThat(q.get("comm").asString()).isEqualTo("python3");
-                    // 6. the child's exe and pid; history's JSON exposes no parent chain (see report), so the
-                    // script is checked by pid: the flow is not the shell's.
+                    // 6. the child's exe and pid, and the script's shell as its nearest parent.
                     JsonNode s = only(rows, scriptCurl, "curl forked by a script");
                     assertAttributed(s, curlExe, curlSha, "root", 0, "testsite.test");
                     assertThat(s.get("pid").asLong()).isNotEqualTo(Long.parseLong(scriptPid));
                     assertThat(s.get("comm").asString()).isEqualTo("curl");
+                    assertThat(s.get("parents").asString()).startsWith("sh(" + scriptPid + ") < ");
                     // 7.
                     JsonNode r = only(rows, renamed, "renamed curl");
                     assertAttributed(r, fetcher.toString(), curlSha, "root", 0, "testsite.test");

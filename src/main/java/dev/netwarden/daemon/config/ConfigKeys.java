@@ -42,7 +42,7 @@ public final class ConfigKeys {
             new Key("intercept", "fail_policy", Kind.STRING, "open"),
             new Key("intercept", "queue_maxlen", Kind.INTEGER, 4096L),
             new Key("intercept", "inbound", Kind.BOOLEAN, false),
-            new Key("intercept", "queue_dns", Kind.BOOLEAN, false));
+            new Key("intercept", "queue_dns", Kind.BOOLEAN, true));
 
     static final Map<String, Key> BY_PATH;
 

@@ -52,7 +52,7 @@ class ConfigLoaderTest {
             fail_policy = "closed"
             queue_maxlen = 100
             inbound = true
-            queue_dns = true
+            queue_dns = false
             """;
 
     private Path write(String text) throws IOException {
@@ -70,7 +70,7 @@ class ConfigLoaderTest {
         assertThat(c.monitor()).isEqualTo(new MonitorSection(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(2)));
         assertThat(c.dns()).isEqualTo(new DnsSection(true, 16384, Duration.ofHours(1), Path.of("/etc/hosts")));
         assertThat(c.history()).isEqualTo(new HistorySection(Duration.ofSeconds(1), 65536, Duration.ofDays(90), new ByteSize(2L << 30), Duration.ofHours(1)));
-        assertThat(c.intercept()).isEqualTo(new InterceptSection(0, FailPolicy.OPEN, 4096, false, false));
+        assertThat(c.intercept()).isEqualTo(new InterceptSection(0, FailPolicy.OPEN, 4096, false, true));
     }
 
     @Test
@@ -95,7 +95,7 @@ class ConfigLoaderTest {
         assertThat(c.dns()).isEqualTo(new DnsSection(false, 1024, Duration.ofHours(2), null));
         assertThat(c.history()).isEqualTo(new HistorySection(Duration.ofSeconds(5), 100, Duration.ofDays(30),
                 new ByteSize(10L << 30), Duration.ofMinutes(10)));
-        assertThat(c.intercept()).isEqualTo(new InterceptSection(7, FailPolicy.CLOSED, 100, true, true));
+        assertThat(c.intercept()).isEqualTo(new InterceptSection(7, FailPolicy.CLOSED, 100, true, false));
 
         // Every key of the table differs from its default in this file: no key is silently unmapped.
         Map<String, Map<String, Object>> printed = c.toSections();

@@ -1,0 +1,6 @@
+/**
+ * The application firewall's vocabulary: what is known about a new connection when it is decided
+ * ({@link dev.netwarden.firewall.ConnectionFacts}), the actions, and the interfaces between the parts
+ * that decide (rules, block lists, prompts) and the verdict path (NFQUEUE). No I/O here.
+ */
+package dev.netwarden.firewall;

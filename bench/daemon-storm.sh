@@ -178,6 +178,21 @@ EOF
 }
 
 cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
+# "tid name utime stime" of every thread (the name may contain spaces: it is between the parentheses)
+thread_ticks() {
+  local f l
+  for f in /proc/"$1"/task/*/stat; do
+    l=$(cat "$f" 2>/dev/null) || continue
+    local rest=${l##*) } name=${l#*(}; name=${name%) *}
+    set -- $rest
+    echo "${f//[!0-9]/} ${name// /_} ${12} ${13}"
+  done
+}
+# threads' CPU over the window, busiest first: "ticks_total ticks_sys name"
+thread_delta() {
+  awk 'NR==FNR{u[$1]=$3; s[$1]=$4; next} {du=$3-u[$1]; ds=$4-s[$1]; t[$2]+=du+ds; k[$2]+=ds}
+       END{for (n in t) if (t[n] > 0) print t[n], k[n], n}' "$1" "$2" | sort -rn
+}
 pss_kb() { awk '/^Pss:/{print $2}' /proc/"$1"/smaps_rollup 2>/dev/null || echo 0; }
 
 # storm RATE SECONDS OUTFILE: paced storm in the client namespace (idle: sleep), sampling PSS each
@@ -214,9 +229,12 @@ for rate in $RATES; do
     PSS_PEAK=0
     storm "$warm_rate" "$WARMUP" "$d/warmup.out"
     PSS_PEAK=0
+    thread_ticks "$SUBJ_PID" > "$d/threads-0.txt"
     c0=$(cpu_ticks "$SUBJ_PID"); s0=$(awk '{print $15}' /proc/$SUBJ_PID/stat); w0=$(date +%s%N)
     storm "$rate" "$DURATION" "$d/storm.out"
     c1=$(cpu_ticks "$SUBJ_PID"); s1=$(awk '{print $15}' /proc/$SUBJ_PID/stat); w1=$(date +%s%N)
+    thread_ticks "$SUBJ_PID" > "$d/threads-1.txt"
+    thread_delta "$d/threads-0.txt" "$d/threads-1.txt" > "$d/threads.txt"
     pss_end=$(pss_kb "$SUBJ_PID"); rss_end=$(awk '/^VmRSS:/{print $2}' /proc/$SUBJ_PID/status)
     (( pss_end > PSS_PEAK )) && PSS_PEAK=$pss_end
     made=$(( $(kv ok "$d/warmup.out") + $(kv ok "$d/storm.out") ))

@@ -95,7 +95,7 @@ final() {
   cat "$OUT"; log "report: $OUT"
 }
 fw_snapshot "$work/root-fw-before.txt"
-LOAD0="$(cut -d' ' -f1-3 /proc/loadavg)"
+LOAD0="$(cut -d' ' -f1-3 /proc/loadavg)" START_UTC="$(date -u '+%Y-%m-%d %H:%M')"
 trap final EXIT
 trap 'exit 130' INT TERM
 
@@ -273,7 +273,7 @@ EOF
 done
 
 {
-  echo "Run of $(date -u '+%Y-%m-%d %H:%M') UTC, commit \`$(git -C "$repo" log -1 --format=%h\ %s | cut -c1-60)\`;"
+  echo "Run of $START_UTC–$(date -u +%H:%M) UTC, commit \`$(git -C "$repo" log -1 --format=%h\ %s | cut -c1-60)\`;"
   echo "load average (1/5/15 min) at start: $LOAD0, at end: $(cut -d' ' -f1-3 /proc/loadavg);"
   echo "warm-up ${WARMUP} s at min(R, 1000) conn/s, measured window ${DURATION} s at R; $(nproc) cores; $(( SECONDS - t_start )) s in all."
   echo "NETWARDEN_JAVA_OPTS=${NETWARDEN_JAVA_OPTS:-(none)}; opensnitchd $("$OSN_BIN" -version 2>/dev/null || echo '-')."

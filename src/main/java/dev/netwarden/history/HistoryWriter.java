@@ -37,7 +37,9 @@ import java.util.logging.Logger;
  * <p>One writer thread drains the queue in batches of up to {@code batchSize} events, each in one
  * transaction: as soon as a full batch is waiting, and otherwise every {@code flushInterval}. An
  * event is therefore committed at most about one flush interval (plus one batch's write time) after
- * it was published; WAL with {@code synchronous=NORMAL} keeps every commit across a kill -9 of the
+ * it was published. In between the writer sleeps: a publisher that fills a batch wakes it, so an idle
+ * daemon's writer wakes once per interval instead of polling the queue (polling every 10 ms cost
+ * ~0.3% of a core at idle). WAL with {@code synchronous=NORMAL} keeps every commit across a kill -9 of the
  * daemon (only a power loss can take the last commits back).
  *
  * <p>A batch that fails to commit (SQLITE_FULL, a read-only file, an I/O error) is rolled back and
@@ -51,7 +53,6 @@ import java.util.logging.Logger;
 public final class HistoryWriter implements FlowEventSink, AutoCloseable {
     static final long LOG_EVERY_SECONDS = 10;
     private static final Logger LOG = Logger.getLogger(HistoryWriter.class.getName());
-    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /**
      * @param queueCapacity events the queue holds before publish drops
@@ -163,6 +164,9 @@ public final class HistoryWriter implements FlowEventSink, AutoCloseable {
     public void publish(FlowEvent event) {
         if (event != null && !closing && queue.offer(event)) {
             accepted.increment();
+            if (queue.size() >= options.batchSize()) {
+                LockSupport.unpark(thread); // a full batch: the writer need not wait for its interval
+            }
         } else {
             dropped.increment();
         }
@@ -223,7 +227,8 @@ public final class HistoryWriter implements FlowEventSink, AutoCloseable {
                 long now = System.nanoTime();
                 if (queue.size() < options.batchSize() && now - lastFlush < flushNanos && !flushRequested
                         && !(retention != null && now - nextRetention >= 0)) {
-                    LockSupport.parkNanos(Math.min(IDLE_PARK_NANOS, flushNanos - (now - lastFlush)));
+                    long untilRetention = retention == null ? Long.MAX_VALUE : nextRetention - now;
+                    LockSupport.parkNanos(Math.min(untilRetention, flushNanos - (now - lastFlush)));
                     continue;
                 }
             }

@@ -41,6 +41,12 @@ public final class SockDiag implements AutoCloseable {
     private final InetDiagParser lookupParser = new InetDiagParser();
     private final LookupHandler lookupHandler = new LookupHandler();
     private NetlinkSocket socket;
+    /**
+     * Set once the kernel answered a RAW dump with ENOENT (no raw_diag module): it will not grow one
+     * while we run, so later dumps go to /proc directly instead of paying a failed request and an
+     * exception on every poll.
+     */
+    private boolean noRawDiag;
 
     private SockDiag(NetlinkSocket socket) {
         this.socket = socket;
@@ -93,15 +99,20 @@ public final class SockDiag implements AutoCloseable {
             dumpInet(query, Netid.UDP, InetDiagRequest.IPPROTO_UDP, 0, states, sink, collecting);
         }
         if (query.includes(Netid.RAW)) {
-            try {
-                dumpInet(query, Netid.RAW, InetDiagRequest.IPPROTO_RAW, 0, states, sink, collecting);
-            } catch (NetlinkException e) {
-                if (e.errno() != Errno.ENOENT) {
-                    throw e;
-                }
-                // No raw_diag in this kernel (CONFIG_INET_RAW_DIAG off): read the namespace's own
-                // raw tables in /proc instead, as ss -w does.
+            if (noRawDiag) {
                 dumpRawFromProc(query, states, sink::accept);
+            } else {
+                try {
+                    dumpInet(query, Netid.RAW, InetDiagRequest.IPPROTO_RAW, 0, states, sink, collecting);
+                } catch (NetlinkException e) {
+                    if (e.errno() != Errno.ENOENT) {
+                        throw e;
+                    }
+                    // No raw_diag in this kernel (CONFIG_INET_RAW_DIAG off): read the namespace's own
+                    // raw tables in /proc instead, as ss -w does.
+                    noRawDiag = true;
+                    dumpRawFromProc(query, states, sink::accept);
+                }
             }
         }
         if (query.includes(Netid.UNIX_STREAM) || query.includes(Netid.UNIX_DGRAM) || query.includes(Netid.UNIX_SEQPACKET)) {

@@ -41,6 +41,7 @@ final class HistoryCommand implements Callable<Integer> {
     private final OptionSpec user = value("--user", "USER", "Only processes of this user (name or uid).");
     private final OptionSpec proto = value("--proto", "PROTO", "Only tcp, udp, icmp or raw.");
     private final OptionSpec direction = value("--direction", "DIR", "Only outbound, inbound, listen or unknown.");
+    private final OptionSpec action = value("--action", "ACTION", "Only connections the firewall decided so: allow, deny or reject.");
     private final OptionSpec top = value("--top", "WHAT", "Rank instead of listing: apps (by bytes) or destinations.");
     private final OptionSpec firstSeen = value("--first-seen", "WHAT", "Apps or domains first seen in the range.");
     private final OptionSpec series = value("--series", "STEP", "A time series: hourly (connections and bytes per hour).");
@@ -61,11 +62,12 @@ final class HistoryCommand implements Callable<Integer> {
                         "",
                         "Default view: the connections started in the range, newest first. Examples:",
                         "  netwarden history --since 2h --app curl",
+                        "  netwarden history --since 1h --action deny      (blocked attempts)",
                         "  netwarden history --top apps --since 7d",
                         "  netwarden history --top destinations --host '*.example.com'",
                         "  netwarden history --first-seen domains --since 1d --json")
                 .footer("", "Exit status: 0 ok, 1 the history could not be read, 2 bad arguments.");
-        for (OptionSpec o : List.of(dataDir, since, until, app, exe, host, addr, port, user, proto, direction, top,
+        for (OptionSpec o : List.of(dataDir, since, until, app, exe, host, addr, port, user, proto, direction, action, top,
                 firstSeen, series, alerts, limit, json, csv)) {
             spec.addOption(o);
         }
@@ -157,7 +159,8 @@ final class HistoryCommand implements Callable<Integer> {
         q = q.withApp(string(parsed, app)).withExe(string(parsed, exe)).withHost(string(parsed, host))
                 .withUser(string(parsed, user))
                 .withTransport(choice(parsed, proto, Set.of("tcp", "udp", "icmp", "raw")))
-                .withDirection(choice(parsed, direction, Set.of("outbound", "inbound", "listen", "unknown")));
+                .withDirection(choice(parsed, direction, Set.of("outbound", "inbound", "listen", "unknown")))
+                .withAction(choice(parsed, action, Set.of("allow", "deny", "reject")));
         if (set(parsed, port)) {
             int p = port.<Integer>getValue();
             if (p < 0 || p > 65535) {

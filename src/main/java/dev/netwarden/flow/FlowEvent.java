@@ -63,6 +63,25 @@ public sealed interface FlowEvent {
     }
 
     /**
+     * The firewall decided about a connection (intercept level): a rule matched, the default action
+     * applied, or a prompt was answered or timed out. A separate event rather than fields of
+     * {@link Opened}: the flow is opened (attributed) before it is decided, a prompt decides seconds
+     * later, and a connection held by a prompt is already in history while it waits. The latest
+     * decision of a flow wins.
+     *
+     * @param action the verdict's action: {@code allow}, {@code deny} or {@code reject}
+     * @param ruleId the rule that decided, null when none did (default action, prompt timeout, a once-only answer)
+     * @param reason a one-line explanation (the rule's, or "default action", "prompt timed out" …); may
+     *               contain attacker-chosen names: escape on output
+     */
+    record Decided(long flowId, long atMillis, String action, String ruleId, String reason) implements FlowEvent {
+        public Decided {
+            Objects.requireNonNull(action, "action is null");
+            Objects.requireNonNull(reason, "reason is null");
+        }
+    }
+
+    /**
      * An alert about a connection (flowId) or about a process alone (flowId 0).
      *
      * @param process the process concerned, when known

@@ -44,6 +44,7 @@ final class BatchWriter {
     private final PreparedStatement insertConnection;
     private final PreparedStatement updateConnection;
     private final PreparedStatement closeConnection;
+    private final PreparedStatement decideConnection;
     private final PreparedStatement insertAlert;
     private final PreparedStatement upsertHourly;
     private final PreparedStatement touchExe;
@@ -61,8 +62,11 @@ final class BatchWriter {
         c.setAutoCommit(false);
         insertConnection = c.prepareStatement("INSERT INTO connections (id, start_ms, transport, family, direction,"
                 + " local_addr, local_port, remote_addr, remote_port, state, process_id, exe_id, unknown_reason,"
-                + " host_id, level, cookie, end_ms, bytes_out, bytes_in, packets_out, packets_in)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + " host_id, level, cookie, end_ms, bytes_out, bytes_in, packets_out, packets_in,"
+                + " action, rule_id, decided_ms, decision)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        decideConnection = c.prepareStatement("UPDATE connections SET action = ?, rule_id = ?, decided_ms = ?,"
+                + " decision = ? WHERE id = ?");
         updateConnection = c.prepareStatement("UPDATE connections SET state = ?, bytes_out = COALESCE(?, bytes_out),"
                 + " bytes_in = COALESCE(?, bytes_in), packets_out = COALESCE(?, packets_out),"
                 + " packets_in = COALESCE(?, packets_in) WHERE id = ?");
@@ -116,7 +120,11 @@ final class BatchWriter {
     private void apply(List<FlowEvent> events) throws SQLException {
         // The last word on each flow in this batch: its close, else its latest update.
         Map<Long, FlowEvent> last = new HashMap<>();
+        Map<Long, FlowEvent.Decided> decided = new HashMap<>();
         for (FlowEvent e : events) {
+            if (e instanceof FlowEvent.Decided d) {
+                decided.put(d.flowId(), d);
+            }
             if (e instanceof FlowEvent.Closed || e instanceof FlowEvent.Updated && !(last.get(e.flowId()) instanceof FlowEvent.Closed)) {
                 last.put(e.flowId(), e);
             }
@@ -128,11 +136,12 @@ final class BatchWriter {
         boolean updates = false;
         boolean closes = false;
         boolean alerts = false;
+        boolean decisions = false;
         for (FlowEvent event : events) {
             switch (event) {
                 case FlowEvent.Opened o -> {
                     // A flow opened and updated or closed in the same batch is inserted in its final form.
-                    addOpened(o, last.get(o.flowId()), hourly, seen);
+                    addOpened(o, last.get(o.flowId()), decided.get(o.flowId()), hourly, seen);
                     openedHere.put(o.flowId(), Boolean.TRUE);
                     inserts = true;
                 }
@@ -161,6 +170,15 @@ final class BatchWriter {
                     addAlert(a, seen);
                     alerts = true;
                 }
+                case FlowEvent.Decided d -> {
+                    // A flow opened in this batch carries its decision in the insert.
+                    if (decided.get(d.flowId()) == d && !openedHere.containsKey(d.flowId())) {
+                        bindDecision(decideConnection, 1, d);
+                        decideConnection.setLong(5, d.flowId());
+                        decideConnection.addBatch();
+                        decisions = true;
+                    }
+                }
             }
         }
         // Inserts first: an update or close in this batch may be for a flow opened in it.
@@ -175,6 +193,9 @@ final class BatchWriter {
         }
         if (alerts) {
             insertAlert.executeBatch();
+        }
+        if (decisions) {
+            decideConnection.executeBatch();
         }
         if (!hourly.isEmpty()) {
             for (Map.Entry<HourKey, long[]> h : hourly.entrySet()) {
@@ -220,7 +241,8 @@ final class BatchWriter {
     }
 
     /** Adds the insert of {@code o}; {@code fin} is a later update or close of it in this batch, or null. */
-    private void addOpened(FlowEvent.Opened o, FlowEvent fin, Map<HourKey, long[]> hourly, Seen seen) throws SQLException {
+    private void addOpened(FlowEvent.Opened o, FlowEvent fin, FlowEvent.Decided decision, Map<HourKey, long[]> hourly,
+                           Seen seen) throws SQLException {
         Attribution a = o.attribution();
         Long processId = null;
         Long exeId = null;
@@ -268,6 +290,7 @@ final class BatchWriter {
         setLongOrNull(ps, 14, hostId);
         ps.setString(15, o.level().label());
         ps.setLong(16, o.socketCookie());
+        bindDecision(ps, 22, decision);
         ps.addBatch();
         long hour = hourOf(o.startMillis());
         long rollupExe = exeId == null ? 0 : exeId;
@@ -465,6 +488,21 @@ final class BatchWriter {
     private static Long singleLong(PreparedStatement ps) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getLong(1) : null;
+        }
+    }
+
+    /** Binds action, rule id, decision time and reason from {@code first}; all NULL when {@code d} is null. */
+    private static void bindDecision(PreparedStatement ps, int first, FlowEvent.Decided d) throws SQLException {
+        if (d == null) {
+            ps.setNull(first, Types.VARCHAR);
+            ps.setNull(first + 1, Types.VARCHAR);
+            ps.setNull(first + 2, Types.BIGINT);
+            ps.setNull(first + 3, Types.VARCHAR);
+        } else {
+            ps.setString(first, d.action());
+            ps.setString(first + 1, d.ruleId());
+            ps.setLong(first + 2, d.atMillis());
+            ps.setString(first + 3, d.reason());
         }
     }
 

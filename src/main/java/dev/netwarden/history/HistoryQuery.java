@@ -18,10 +18,11 @@ import java.util.Objects;
  * @param transport tcp, udp, icmp or raw
  * @param direction outbound, inbound, listen or unknown
  * @param limit     most rows a list or ranking returns
+ * @param action    the firewall's decision: allow, deny or reject (connections never decided never match)
  */
 public record HistoryQuery(long fromMillis, long untilMillis, String app, String exe, String host,
                            InetAddress address, int prefixLength, Integer port, String user, String transport,
-                           String direction, int limit) {
+                           String direction, int limit, String action) {
 
     public static final int DEFAULT_LIMIT = 100;
 
@@ -43,54 +44,59 @@ public record HistoryQuery(long fromMillis, long untilMillis, String app, String
         }
         transport = transport == null ? null : transport.toLowerCase(Locale.ROOT);
         direction = direction == null ? null : direction.toLowerCase(Locale.ROOT);
+        action = action == null ? null : action.toLowerCase(Locale.ROOT);
         host = host == null ? null : host.toLowerCase(Locale.ROOT);
     }
 
     /** Everything in {@code [fromMillis, untilMillis)}, the default limit. */
     public static HistoryQuery between(long fromMillis, long untilMillis) {
-        return new HistoryQuery(fromMillis, untilMillis, null, null, null, null, 0, null, null, null, null, DEFAULT_LIMIT);
+        return new HistoryQuery(fromMillis, untilMillis, null, null, null, null, 0, null, null, null, null, DEFAULT_LIMIT, null);
     }
 
     public HistoryQuery withApp(String v) {
-        return new HistoryQuery(fromMillis, untilMillis, v, exe, host, address, prefixLength, port, user, transport, direction, limit);
+        return new HistoryQuery(fromMillis, untilMillis, v, exe, host, address, prefixLength, port, user, transport, direction, limit, action);
     }
 
     public HistoryQuery withExe(String v) {
-        return new HistoryQuery(fromMillis, untilMillis, app, v, host, address, prefixLength, port, user, transport, direction, limit);
+        return new HistoryQuery(fromMillis, untilMillis, app, v, host, address, prefixLength, port, user, transport, direction, limit, action);
     }
 
     public HistoryQuery withHost(String v) {
-        return new HistoryQuery(fromMillis, untilMillis, app, exe, v, address, prefixLength, port, user, transport, direction, limit);
+        return new HistoryQuery(fromMillis, untilMillis, app, exe, v, address, prefixLength, port, user, transport, direction, limit, action);
     }
 
     public HistoryQuery withAddress(InetAddress v, int prefix) {
         Objects.requireNonNull(v, "address is null");
-        return new HistoryQuery(fromMillis, untilMillis, app, exe, host, v, prefix, port, user, transport, direction, limit);
+        return new HistoryQuery(fromMillis, untilMillis, app, exe, host, v, prefix, port, user, transport, direction, limit, action);
     }
 
     public HistoryQuery withPort(Integer v) {
-        return new HistoryQuery(fromMillis, untilMillis, app, exe, host, address, prefixLength, v, user, transport, direction, limit);
+        return new HistoryQuery(fromMillis, untilMillis, app, exe, host, address, prefixLength, v, user, transport, direction, limit, action);
     }
 
     public HistoryQuery withUser(String v) {
-        return new HistoryQuery(fromMillis, untilMillis, app, exe, host, address, prefixLength, port, v, transport, direction, limit);
+        return new HistoryQuery(fromMillis, untilMillis, app, exe, host, address, prefixLength, port, v, transport, direction, limit, action);
     }
 
     public HistoryQuery withTransport(String v) {
-        return new HistoryQuery(fromMillis, untilMillis, app, exe, host, address, prefixLength, port, user, v, direction, limit);
+        return new HistoryQuery(fromMillis, untilMillis, app, exe, host, address, prefixLength, port, user, v, direction, limit, action);
     }
 
     public HistoryQuery withDirection(String v) {
-        return new HistoryQuery(fromMillis, untilMillis, app, exe, host, address, prefixLength, port, user, transport, v, limit);
+        return new HistoryQuery(fromMillis, untilMillis, app, exe, host, address, prefixLength, port, user, transport, v, limit, action);
     }
 
     public HistoryQuery withLimit(int v) {
-        return new HistoryQuery(fromMillis, untilMillis, app, exe, host, address, prefixLength, port, user, transport, direction, v);
+        return new HistoryQuery(fromMillis, untilMillis, app, exe, host, address, prefixLength, port, user, transport, direction, v, action);
+    }
+
+    public HistoryQuery withAction(String v) {
+        return new HistoryQuery(fromMillis, untilMillis, app, exe, host, address, prefixLength, port, user, transport, direction, limit, v);
     }
 
     /** True when only the time range and the executable path restrict: the hourly rollup can answer. */
     boolean rollupAnswers() {
         return app == null && host == null && address == null && port == null && user == null && transport == null
-                && direction == null;
+                && direction == null && action == null;
     }
 }

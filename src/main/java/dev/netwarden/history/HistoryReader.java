@@ -55,7 +55,8 @@ public final class HistoryReader {
                                    Long bytesIn, Long packetsOut, Long packetsIn, Integer pid, String comm,
                                    String user, Integer uid, String exe, String sha256, List<String> cmdline,
                                    String unknownReason, String domain, String level, long cookie,
-                                   List<ProcessSnapshot.ParentLink> parents) {
+                                   List<ProcessSnapshot.ParentLink> parents, String action, String ruleId,
+                                   String decision) {
         public ConnectionRecord {
             parents = parents == null ? List.of() : List.copyOf(parents);
         }
@@ -96,7 +97,8 @@ public final class HistoryReader {
         String sql = "SELECT c.id, c.start_ms, c.end_ms, c.transport, c.family, c.direction, c.local_addr, c.local_port,"
                 + " c.remote_addr, c.remote_port, c.state, c.bytes_out, c.bytes_in, c.packets_out, c.packets_in,"
                 + " p.pid, p.comm, p.user_name, p.uid, e.path, e.sha256, p.cmdline, c.unknown_reason, h.name, c.level,"
-                + " c.cookie, p.parents" + JOINS + " WHERE c.start_ms >= ? AND c.start_ms < ?" + f.where
+                + " c.cookie, p.parents, c.action, c.rule_id, c.decision" + JOINS
+                + " WHERE c.start_ms >= ? AND c.start_ms < ?" + f.where
                 + " ORDER BY c.start_ms DESC, c.id DESC LIMIT ?";
         List<ConnectionRecord> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -111,7 +113,8 @@ public final class HistoryReader {
                             nullableLong(rs, 13), nullableLong(rs, 14), nullableLong(rs, 15), nullableInt(rs, 16),
                             rs.getString(17), rs.getString(18), nullableInt(rs, 19), rs.getString(20),
                             rs.getString(21), cmdline(rs.getString(22)), rs.getString(23), rs.getString(24),
-                            rs.getString(25), rs.getLong(26), parents(rs.getString(27))));
+                            rs.getString(25), rs.getLong(26), parents(rs.getString(27)), rs.getString(28),
+                            rs.getString(29), rs.getString(30)));
                 }
             }
         }

@@ -47,6 +47,9 @@ final class SqlFilter {
         if (q.direction() != null) {
             f.and("c.direction = ?", q.direction());
         }
+        if (q.action() != null) {
+            f.and("c.action = ?", q.action());
+        }
         return f;
     }
 

@@ -1,6 +1,7 @@
 package dev.netwarden.intercept;
 
 import dev.netwarden.flow.Direction;
+import dev.netwarden.flow.FlowEvent;
 import dev.netwarden.linux.nfqueue.QueuedPacket;
 import dev.netwarden.linux.nfqueue.Verdict;
 import dev.netwarden.monitor.FlowTracker;
@@ -9,6 +10,7 @@ import dev.netwarden.packet.Fragment;
 import dev.netwarden.packet.IpPacket;
 import dev.netwarden.socket.InetEndpoint;
 
+import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -33,16 +35,26 @@ public final class AttributingHandler implements InterceptHandler {
 
     @Override
     public Verdict decide(QueuedPacket packet) throws Exception {
+        attribute(packet);
+        return Verdict.ACCEPT;
+    }
+
+    /**
+     * Parses {@code packet}, hands it to the tracker and returns the flow's {@code Opened} event (with
+     * attribution and domain): what the firewall decides on. Null when the packet is not the start of
+     * a connection this can read (unparsable — counted —, a later fragment, no ports).
+     */
+    public FlowEvent.Opened attribute(QueuedPacket packet) throws IOException {
         IpPacket ip;
         try {
             ip = IpPacket.parse(packet.payload(), 0, packet.payload().length);
         } catch (RuntimeException malformed) {
             unparsable.increment();
-            return Verdict.ACCEPT;
+            return null;
         }
         if (ip.fragment() == Fragment.LATER || ip.sourcePort() < 0 && ip.protocol() != IpPacket.ICMP
                 && ip.protocol() != IpPacket.ICMPV6) {
-            return Verdict.ACCEPT;
+            return null;
         }
         boolean inbound = packet.hook() == QueuedPacket.HOOK_INPUT;
         int sourcePort = Math.max(ip.sourcePort(), 0);
@@ -52,8 +64,7 @@ public final class AttributingHandler implements InterceptHandler {
         NewConnection c = inbound
                 ? new NewConnection(ip.transport(), packet.family(), destination, source, Direction.INBOUND, packet.uid())
                 : new NewConnection(ip.transport(), packet.family(), source, destination, Direction.OUTBOUND, packet.uid());
-        tracker.onNewConnection(c);
-        return Verdict.ACCEPT;
+        return tracker.onNewConnection(c);
     }
 
     /** Queued packets that were not IP packets we could read (accepted, counted). */

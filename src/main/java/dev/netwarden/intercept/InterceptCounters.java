@@ -12,7 +12,13 @@ package dev.netwarden.intercept;
  *                       them when the queue closes)
  * @param overruns       socket-buffer overflows: packets we never saw, decided by the kernel per fail policy
  * @param verdictErrors  verdicts the kernel refused
+ * @param held           packets held right now (waiting for a late verdict, e.g. a prompt)
+ * @param holds          packets ever held
+ * @param holdsRefused   HOLD answers refused because {@link InterceptLoop#maxHeld()} packets were held (dropped)
+ * @param lateVerdicts   late verdicts sent for held packets
+ * @param lateUnknown    late verdicts ignored: their packet was not held (answered twice, or released)
  */
 public record InterceptCounters(long queued, long accepted, long dropped, long rejected, long handlerErrors,
-                                long malformed, long overruns, long verdictErrors) {
+                                long malformed, long overruns, long verdictErrors, int held, long holds,
+                                long holdsRefused, long lateVerdicts, long lateUnknown) {
 }

@@ -9,7 +9,10 @@ import dev.netwarden.linux.nfqueue.Verdict;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -22,6 +25,16 @@ import java.util.logging.Logger;
  * The counters are written by this thread only (volatile, read by anyone); nothing but the parsed
  * record and its small payload is allocated per packet.
  *
+ * <p>Held packets: a {@link HoldingHandler} may answer {@link Decision#HOLD}; the packet then stays in
+ * the kernel's queue until {@link #verdict(int, Verdict)} (any thread) names it. Those late verdicts
+ * are handed to this thread through a lock-free queue and sent after the current batch, so the socket
+ * still has one user; they arrive within one poll interval. While any packet is held, verdicts go one
+ * message each (a batch verdict would cover the held packets too). A held packet is never accepted
+ * by accident: a late verdict for an id that is not held is ignored (counted), at most
+ * {@link #maxHeld()} packets are held at once (more HOLD answers are dropped — a dropped SYN is
+ * retried by the client — because a kernel queue filled with held packets would hand new packets to
+ * the fail policy), and packets still held when the loop ends get the fail policy's verdict.
+ *
  * <p>Failures: a handler exception or null answer is counted and answered with the fail policy's
  * verdict — never a silent accept under {@link FailPolicy#CLOSED}. If the socket itself fails, the
  * loop ends, closes the queue (the kernel drops what waited for a verdict) and keeps the cause in
@@ -33,7 +46,12 @@ public final class InterceptLoop implements AutoCloseable {
     private static final long JOIN_MILLIS = 10_000;
 
     private final NfQueue queue;
-    private final InterceptHandler handler;
+    private final HoldingHandler handler;
+    private final int maxHeld;
+    /** Ids of held packets; this thread only. */
+    private final Set<Integer> held = new HashSet<>();
+    /** Late verdicts from other threads: packet id in the high 32 bits, verdict ordinal in the low ones. */
+    private final ConcurrentLinkedQueue<Long> late = new ConcurrentLinkedQueue<>();
     private final FailPolicy policy;
     private final Verdict failVerdict;
     private final NfQueueMessageParser parser = new NfQueueMessageParser();
@@ -47,10 +65,16 @@ public final class InterceptLoop implements AutoCloseable {
     private volatile long rejected;
     private volatile long handlerErrors;
     private volatile long malformed;
+    private volatile int heldNow;
+    private volatile long holds;
+    private volatile long holdsRefused;
+    private volatile long lateVerdicts;
+    private volatile long lateUnknown;
 
-    private InterceptLoop(NfQueue queue, InterceptHandler handler, FailPolicy policy) {
+    private InterceptLoop(NfQueue queue, HoldingHandler handler, FailPolicy policy) {
         this.queue = queue;
         this.handler = handler;
+        this.maxHeld = Math.max(1, queue.config().maxQueueLength() / 2);
         this.policy = policy;
         this.failVerdict = policy == FailPolicy.OPEN ? Verdict.ACCEPT : Verdict.DROP;
         this.thread = Thread.ofPlatform().daemon().name("nw-intercept-" + queue.config().queueNumber()).unstarted(this::run);
@@ -63,6 +87,18 @@ public final class InterceptLoop implements AutoCloseable {
      * @throws IllegalArgumentException when the queue's fail-open flag does not match {@code policy}
      */
     public static InterceptLoop start(NfQueue queue, InterceptHandler handler, FailPolicy policy) {
+        Objects.requireNonNull(handler, "handler is null");
+        return startHolding(queue, packet -> {
+            Verdict v = handler.decide(packet);
+            return v == null ? null : Decision.of(v);
+        }, policy);
+    }
+
+    /**
+     * As {@link #start(NfQueue, InterceptHandler, FailPolicy)}, with a handler that may hold packets
+     * (answer them later through {@link #verdict(int, Verdict)}).
+     */
+    public static InterceptLoop startHolding(NfQueue queue, HoldingHandler handler, FailPolicy policy) {
         Objects.requireNonNull(queue, "queue is null");
         Objects.requireNonNull(handler, "handler is null");
         Objects.requireNonNull(policy, "policy is null");
@@ -74,10 +110,26 @@ public final class InterceptLoop implements AutoCloseable {
         return loop;
     }
 
+    /**
+     * The verdict for a held packet, from any thread; sent by the loop's thread within one poll
+     * interval. Ignored (and counted) when {@code packetId} is not held: already answered, refused
+     * for the hold limit, or released when the loop ended.
+     */
+    public void verdict(int packetId, Verdict verdict) {
+        Objects.requireNonNull(verdict, "verdict is null");
+        late.add(((long) packetId << 32) | verdict.ordinal());
+    }
+
+    /** Most packets held at once; a HOLD beyond it is answered DROP. */
+    public int maxHeld() {
+        return maxHeld;
+    }
+
     private void run() {
         try {
             while (running) {
                 queue.receive(sink, NfQueue.MAX_BATCH);
+                sendLateVerdicts();
                 queue.flushVerdicts();
             }
         } catch (IOException | RuntimeException e) {
@@ -87,7 +139,45 @@ public final class InterceptLoop implements AutoCloseable {
                     + policy + " fail policy", cause);
         } finally {
             running = false;
+            releaseHeld();
             queue.close();
+        }
+    }
+
+    /** Adds the late verdicts that arrived for held packets (loop thread). */
+    private void sendLateVerdicts() throws IOException {
+        Verdict[] verdicts = Verdict.values();
+        for (Long e; (e = late.poll()) != null; ) {
+            int id = (int) (e >>> 32);
+            Verdict v = verdicts[(int) (e & 0xFF)];
+            if (!held.remove(id)) {
+                lateUnknown++;
+                continue;
+            }
+            queue.addVerdict(id, v);
+            lateVerdicts++;
+            count(v);
+        }
+        heldNow = held.size();
+        if (held.isEmpty()) {
+            queue.batchVerdicts(true);
+        }
+    }
+
+    /** The loop ends: late verdicts that made it in time are sent, every other held packet gets the fail verdict. */
+    private void releaseHeld() {
+        try {
+            sendLateVerdicts();
+            for (int id : held) {
+                queue.addVerdict(id, failVerdict);
+                count(failVerdict);
+            }
+            held.clear();
+            heldNow = 0;
+            queue.flushVerdicts();
+        } catch (IOException | RuntimeException e) {
+            // the socket is gone: closing it makes the kernel drop what still waits
+            LOG.log(Level.FINE, "could not release held packets: " + e);
         }
     }
 
@@ -100,22 +190,39 @@ public final class InterceptLoop implements AutoCloseable {
             return;
         }
         queued++;
-        Verdict verdict;
+        Decision decision;
         try {
-            verdict = handler.decide(packet);
-            if (verdict == null) {
+            decision = handler.decide(packet);
+            if (decision == null) {
                 handlerErrors++;
-                verdict = failVerdict;
+                decision = Decision.of(failVerdict);
             }
         } catch (Exception | LinkageError | AssertionError e) {
             handlerErrors++;
-            verdict = failVerdict;
+            decision = Decision.of(failVerdict);
         }
+        if (decision == Decision.HOLD) {
+            if (held.size() < maxHeld) {
+                // Before any verdict of this batch is sent: from now on no batch verdict may cover it.
+                queue.batchVerdicts(false);
+                held.add(packet.packetId());
+                heldNow = held.size();
+                holds++;
+                return;
+            }
+            holdsRefused++;
+            decision = Decision.DROP;
+        }
+        Verdict verdict = decision.verdict();
         try {
             queue.addVerdict(packet.packetId(), verdict);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        count(verdict);
+    }
+
+    private void count(Verdict verdict) {
         switch (verdict) {
             case ACCEPT -> accepted++;
             case DROP -> dropped++;
@@ -146,7 +253,8 @@ public final class InterceptLoop implements AutoCloseable {
     /** A snapshot of the counters (the queue's own counters are read without a lock; approximate while running). */
     public InterceptCounters counters() {
         return new InterceptCounters(queued, accepted, dropped, rejected, handlerErrors,
-                malformed + queue.malformedDatagrams(), queue.overruns(), queue.verdictErrors());
+                malformed + queue.malformedDatagrams(), queue.overruns(), queue.verdictErrors(),
+                heldNow, holds, holdsRefused, lateVerdicts, lateUnknown);
     }
 
     /** Stops the thread (within one poll interval), unbinds and closes the queue. */

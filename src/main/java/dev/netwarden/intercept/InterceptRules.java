@@ -19,7 +19,18 @@ import java.util.OptionalInt;
  *   -A NETWARDEN-IN -p udp --sport 53 -j NFQUEUE --queue-num D [--queue-bypass]       (DNS answers)
  *   -A NETWARDEN-IN ! -i lo -m conntrack --ctstate NEW -j NFQUEUE --queue-num N [...] (inbound)
  * </pre>
- * Why mangle: it runs before nat (the app's own destination, before any DNAT, is what it asked
+ * With a reject mark M (the queue's {@code NfQueueConfig.rejectMark}), also in the {@code filter} table:
+ * <pre>
+ *   -I OUTPUT 1 -j NETWARDEN-REJECT        (and -I INPUT 1 -j NETWARDEN-REJECT with inbound)
+ *   -A NETWARDEN-REJECT -p tcp -m mark --mark M/M -j REJECT --reject-with tcp-reset
+ *   -A NETWARDEN-REJECT -m mark --mark M/M -j REJECT --reject-with icmp-port-unreachable  (icmp6-… for IPv6)
+ * </pre>
+ * A REJECT verdict is an accept with mark M (a queue verdict cannot reject); the packet then goes on
+ * from mangle OUTPUT through nat to filter OUTPUT, where this chain rejects it: a TCP client gets a
+ * reset ("connection refused") at once, others an ICMP port unreachable. REJECT exists only in
+ * filter, which is why it is a second table.
+ *
+ * <p>Why mangle: it runs before nat (the app's own destination, before any DNAT, is what it asked
  * for) and before filter, where the firewall issue can put its REJECT-by-mark rule that a queue
  * verdict cannot do itself (see {@code linux.nfqueue.Verdict}). Why {@code ! -i lo} inbound: a
  * loopback connection's SYN was already queued on its way out; queueing it again on the way in
@@ -43,6 +54,8 @@ public final class InterceptRules {
     public static final String CHAIN_PREFIX = "NETWARDEN-";
     public static final String OUT_CHAIN = "NETWARDEN-OUT";
     public static final String IN_CHAIN = "NETWARDEN-IN";
+    public static final String REJECT_CHAIN = "NETWARDEN-REJECT";
+    public static final String FILTER_TABLE = "filter";
     private static final long DEFAULT_TIMEOUT_MILLIS = 10_000;
     private static final int MAX_DUPLICATE_JUMPS = 64;
 
@@ -53,8 +66,11 @@ public final class InterceptRules {
      * @param dnsAnswerQueue  also queue UDP DNS answers (source port 53) to this queue (the firewall
      *                        issue's domain learning; it needs a whole-packet copy range), or empty
      * @param ipv6            also install for ip6tables
+     * @param rejectMark      the mark of packets given a REJECT verdict (the filter table's reject
+     *                        chain matches it); 0 = no reject chain (REJECT is then sent as DROP)
      */
-    public record Options(int queueNumber, FailPolicy failPolicy, boolean inbound, OptionalInt dnsAnswerQueue, boolean ipv6) {
+    public record Options(int queueNumber, FailPolicy failPolicy, boolean inbound, OptionalInt dnsAnswerQueue, boolean ipv6,
+                          int rejectMark) {
         public Options {
             if (queueNumber < 0 || queueNumber > 0xFFFF) {
                 throw new IllegalArgumentException("queue number " + queueNumber + " outside 0..65535");
@@ -70,34 +86,36 @@ public final class InterceptRules {
 
         /** Outbound new connections only, IPv4 and IPv6. */
         public static Options outbound(int queueNumber, FailPolicy failPolicy) {
-            return new Options(queueNumber, failPolicy, false, OptionalInt.empty(), true);
+            return new Options(queueNumber, failPolicy, false, OptionalInt.empty(), true, 0);
+        }
+
+        public Options withRejectMark(int mark) {
+            return new Options(queueNumber, failPolicy, inbound, dnsAnswerQueue, ipv6, mark);
         }
 
         public Options withInbound(boolean on) {
-            return new Options(queueNumber, failPolicy, on, dnsAnswerQueue, ipv6);
+            return new Options(queueNumber, failPolicy, on, dnsAnswerQueue, ipv6, rejectMark);
         }
 
         public Options withDnsAnswerQueue(int queue) {
-            return new Options(queueNumber, failPolicy, inbound, OptionalInt.of(queue), ipv6);
+            return new Options(queueNumber, failPolicy, inbound, OptionalInt.of(queue), ipv6, rejectMark);
         }
 
         public Options withIpv6(boolean on) {
-            return new Options(queueNumber, failPolicy, inbound, dnsAnswerQueue, on);
+            return new Options(queueNumber, failPolicy, inbound, dnsAnswerQueue, on, rejectMark);
         }
     }
 
-    /** One chain, the built-in chain that jumps to it, and its rules in order. */
-    private record ChainSpec(String name, String hook, List<List<String>> rules) {
+    /** One chain, its table, the built-in chain that jumps to it, and its rules in order. */
+    private record ChainSpec(String table, String name, String hook, List<List<String>> rules) {
     }
 
     private final Options options;
     private final List<Iptables> families;
-    private final List<ChainSpec> chains;
 
     private InterceptRules(Options options, List<Iptables> families) {
         this.options = options;
         this.families = families;
-        this.chains = chainSpecs(options);
     }
 
     /** Rules for the current network namespace (the daemon's). */
@@ -124,18 +142,34 @@ public final class InterceptRules {
         return options;
     }
 
-    private static List<ChainSpec> chainSpecs(Options o) {
+    private static List<ChainSpec> chainSpecs(Options o, boolean ipv6) {
         List<ChainSpec> specs = new ArrayList<>();
-        specs.add(new ChainSpec(OUT_CHAIN, "OUTPUT", List.of(newConnections(o.queueNumber(), o.failPolicy(), List.of()))));
+        specs.add(new ChainSpec(TABLE, OUT_CHAIN, "OUTPUT", List.of(newConnections(o.queueNumber(), o.failPolicy(), List.of()))));
         List<List<String>> in = new ArrayList<>();
         o.dnsAnswerQueue().ifPresent(q -> in.add(queue(List.of("-p", "udp", "--sport", "53"), q, o.failPolicy())));
         if (o.inbound()) {
             in.add(newConnections(o.queueNumber(), o.failPolicy(), List.of("!", "-i", "lo")));
         }
         if (!in.isEmpty()) {
-            specs.add(new ChainSpec(IN_CHAIN, "INPUT", List.copyOf(in)));
+            specs.add(new ChainSpec(TABLE, IN_CHAIN, "INPUT", List.copyOf(in)));
+        }
+        if (o.rejectMark() != 0) {
+            String mark = "0x" + Integer.toHexString(o.rejectMark());
+            String markSpec = mark + "/" + mark;
+            List<List<String>> reject = List.of(
+                    List.of("-p", "tcp", "-m", "mark", "--mark", markSpec, "-j", "REJECT", "--reject-with", "tcp-reset"),
+                    List.of("-m", "mark", "--mark", markSpec, "-j", "REJECT", "--reject-with",
+                            ipv6 ? "icmp6-port-unreachable" : "icmp-port-unreachable"));
+            specs.add(new ChainSpec(FILTER_TABLE, REJECT_CHAIN, "OUTPUT", reject));
+            if (o.inbound()) {
+                specs.add(new ChainSpec(FILTER_TABLE, REJECT_CHAIN, "INPUT", reject));
+            }
         }
         return List.copyOf(specs);
+    }
+
+    private List<ChainSpec> chainsFor(Iptables ipt) {
+        return chainSpecs(options, ipt.family().equals("ipv6"));
     }
 
     private static List<String> newConnections(int queue, FailPolicy policy, List<String> prefix) {
@@ -161,21 +195,22 @@ public final class InterceptRules {
     public List<String> install() throws IOException {
         List<String> changed = new ArrayList<>();
         for (Iptables ipt : families) {
-            for (ChainSpec chain : chains) {
-                if (!chainExists(ipt, chain.name())) {
-                    ipt.runOrThrow(List.of("-t", TABLE, "-N", chain.name()));
-                    changed.add(ipt.family() + " " + TABLE + ": created chain " + chain.name());
+            for (ChainSpec chain : chainsFor(ipt)) {
+                String table = chain.table();
+                if (!chainExists(ipt, table, chain.name())) {
+                    ipt.runOrThrow(List.of("-t", table, "-N", chain.name()));
+                    changed.add(ipt.family() + " " + table + ": created chain " + chain.name());
                 }
                 if (!rulesMatch(ipt, chain)) {
-                    ipt.runOrThrow(List.of("-t", TABLE, "-F", chain.name()));
+                    ipt.runOrThrow(List.of("-t", table, "-F", chain.name()));
                     for (List<String> rule : chain.rules()) {
-                        ipt.runOrThrow(concat(List.of("-t", TABLE, "-A", chain.name()), rule));
+                        ipt.runOrThrow(concat(List.of("-t", table, "-A", chain.name()), rule));
                     }
-                    changed.add(ipt.family() + " " + TABLE + ": (re)filled chain " + chain.name() + " with " + chain.rules().size() + " rule(s)");
+                    changed.add(ipt.family() + " " + table + ": (re)filled chain " + chain.name() + " with " + chain.rules().size() + " rule(s)");
                 }
                 if (!jumpExists(ipt, chain)) {
-                    ipt.runOrThrow(List.of("-t", TABLE, "-I", chain.hook(), "1", "-j", chain.name()));
-                    changed.add(ipt.family() + " " + TABLE + ": added jump " + chain.hook() + " -> " + chain.name());
+                    ipt.runOrThrow(List.of("-t", table, "-I", chain.hook(), "1", "-j", chain.name()));
+                    changed.add(ipt.family() + " " + table + ": added jump " + chain.hook() + " -> " + chain.name());
                 }
             }
         }
@@ -186,16 +221,16 @@ public final class InterceptRules {
     public List<String> verify() throws IOException {
         List<String> problems = new ArrayList<>();
         for (Iptables ipt : families) {
-            for (ChainSpec chain : chains) {
-                if (!chainExists(ipt, chain.name())) {
-                    problems.add(ipt.family() + " " + TABLE + ": chain " + chain.name() + " is missing");
+            for (ChainSpec chain : chainsFor(ipt)) {
+                if (!chainExists(ipt, chain.table(), chain.name())) {
+                    problems.add(ipt.family() + " " + chain.table() + ": chain " + chain.name() + " is missing");
                     continue;
                 }
                 if (!rulesMatch(ipt, chain)) {
-                    problems.add(ipt.family() + " " + TABLE + ": rules of " + chain.name() + " were changed");
+                    problems.add(ipt.family() + " " + chain.table() + ": rules of " + chain.name() + " were changed");
                 }
                 if (!jumpExists(ipt, chain)) {
-                    problems.add(ipt.family() + " " + TABLE + ": jump " + chain.hook() + " -> " + chain.name() + " is missing");
+                    problems.add(ipt.family() + " " + chain.table() + ": jump " + chain.hook() + " -> " + chain.name() + " is missing");
                 }
             }
         }
@@ -211,8 +246,11 @@ public final class InterceptRules {
     public List<String> remove() throws IOException {
         List<String> removed = new ArrayList<>();
         for (Iptables ipt : families) {
-            for (ChainSpec chain : chains) {
-                removeChain(ipt, chain.hook(), chain.name(), removed);
+            for (ChainSpec chain : chainsFor(ipt)) {
+                removeJumps(ipt, chain.table(), chain.hook(), chain.name(), removed);
+            }
+            for (ChainSpec chain : chainsFor(ipt)) { // a chain may have jumps from two hooks: all jumps go first
+                removeChain(ipt, chain.table(), chain.name(), removed);
             }
         }
         return removed;
@@ -256,32 +294,35 @@ public final class InterceptRules {
         return removed;
     }
 
-    private static void removeChain(Iptables ipt, String hook, String chain, List<String> removed) throws IOException {
+    private static void removeJumps(Iptables ipt, String table, String hook, String chain, List<String> removed) throws IOException {
         for (int i = 0; i < MAX_DUPLICATE_JUMPS; i++) {
-            if (!ipt.run(List.of("-t", TABLE, "-C", hook, "-j", chain)).ok()) {
+            if (!ipt.run(List.of("-t", table, "-C", hook, "-j", chain)).ok()) {
                 break;
             }
-            ipt.runOrThrow(List.of("-t", TABLE, "-D", hook, "-j", chain));
-            removed.add(ipt.family() + " " + TABLE + ": removed jump " + hook + " -> " + chain);
-        }
-        if (chainExists(ipt, chain)) {
-            ipt.runOrThrow(List.of("-t", TABLE, "-F", chain));
-            ipt.runOrThrow(List.of("-t", TABLE, "-X", chain));
-            removed.add(ipt.family() + " " + TABLE + ": removed chain " + chain);
+            ipt.runOrThrow(List.of("-t", table, "-D", hook, "-j", chain));
+            removed.add(ipt.family() + " " + table + ": removed jump " + hook + " -> " + chain);
         }
     }
 
-    private static boolean chainExists(Iptables ipt, String chain) throws IOException {
-        return ipt.run(List.of("-t", TABLE, "-S", chain)).ok();
+    private static void removeChain(Iptables ipt, String table, String chain, List<String> removed) throws IOException {
+        if (chainExists(ipt, table, chain)) {
+            ipt.runOrThrow(List.of("-t", table, "-F", chain));
+            ipt.runOrThrow(List.of("-t", table, "-X", chain));
+            removed.add(ipt.family() + " " + table + ": removed chain " + chain);
+        }
+    }
+
+    private static boolean chainExists(Iptables ipt, String table, String chain) throws IOException {
+        return ipt.run(List.of("-t", table, "-S", chain)).ok();
     }
 
     private static boolean jumpExists(Iptables ipt, ChainSpec chain) throws IOException {
-        return ipt.run(List.of("-t", TABLE, "-C", chain.hook(), "-j", chain.name())).ok();
+        return ipt.run(List.of("-t", chain.table(), "-C", chain.hook(), "-j", chain.name())).ok();
     }
 
     /** The chain holds exactly the expected rules: same count, and each one present (-C). */
     private static boolean rulesMatch(Iptables ipt, ChainSpec chain) throws IOException {
-        Iptables.Result listed = ipt.run(List.of("-t", TABLE, "-S", chain.name()));
+        Iptables.Result listed = ipt.run(List.of("-t", chain.table(), "-S", chain.name()));
         if (!listed.ok()) {
             return false;
         }
@@ -290,7 +331,7 @@ public final class InterceptRules {
             return false;
         }
         for (List<String> rule : chain.rules()) {
-            if (!ipt.run(concat(List.of("-t", TABLE, "-C", chain.name()), rule)).ok()) {
+            if (!ipt.run(concat(List.of("-t", chain.table(), "-C", chain.name()), rule)).ok()) {
                 return false;
             }
         }

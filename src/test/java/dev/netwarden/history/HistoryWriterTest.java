@@ -68,7 +68,8 @@ class HistoryWriterTest {
                     Events.ip("10.0.0.2"), 40001, Events.ip("93.184.216.34"), 443, "CLOSED", 600L, 9000L, 6L, 90L,
                     100, "curl", "alice", 1000, "/usr/bin/curl", "aa11", List.of("/usr/bin/curl", "--flag", "a b"),
                     null, "example.com", "passive", 1001,
-                    List.of(new dev.netwarden.process.ProcessSnapshot.ParentLink(1, "systemd", "/usr/lib/systemd/systemd"))));
+                    List.of(new dev.netwarden.process.ProcessSnapshot.ParentLink(1, "systemd", "/usr/lib/systemd/systemd")),
+                    null, null, null));
             assertThat(r.alerts(HistoryQuery.between(T0, T0 + 1000))).containsExactly(
                     new HistoryReader.AlertRecord(2, T0 + 2, "first_domain_of_app", null, 100, "curl", "/usr/bin/curl",
                             "example.com", "curl reached example.com"),

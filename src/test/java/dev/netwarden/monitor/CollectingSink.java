@@ -67,6 +67,7 @@ final class CollectingSink implements FlowEventSink {
                 }
                 case FlowEvent.Alert a -> {
                 }
+                case FlowEvent.Decided d -> assertThat(openedIds).as("Decided after Opened").contains(d.flowId());
             }
         }
     }

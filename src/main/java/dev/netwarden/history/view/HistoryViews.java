@@ -47,7 +47,8 @@ public final class HistoryViews {
                 all("transport", "Proto", Kind.TEXT), all("direction", "Dir", Kind.TEXT), data("family", Kind.NUMBER),
                 data("local_address", Kind.TEXT), data("local_port", Kind.NUMBER), table("Local", Kind.TEXT),
                 data("remote_address", Kind.TEXT), data("remote_port", Kind.NUMBER), table("Remote", Kind.TEXT),
-                all("domain", "Domain", Kind.TEXT), all("state", "State", Kind.TEXT),
+                all("domain", "Domain", Kind.TEXT), all("action", "Action", Kind.TEXT), all("rule_id", "Rule", Kind.TEXT),
+                data("decision", Kind.TEXT), all("state", "State", Kind.TEXT),
                 all("bytes_out", "Out", Kind.BYTES), all("bytes_in", "In", Kind.BYTES),
                 data("packets_out", Kind.NUMBER), data("packets_in", Kind.NUMBER),
                 all("pid", "PID", Kind.NUMBER), all("user", "User", Kind.TEXT), data("uid", Kind.NUMBER),
@@ -60,7 +61,7 @@ public final class HistoryViews {
             rows.add(new Object[] {r.id(), r.startMillis(), r.endMillis(), r.transport(), r.direction(), r.family(),
                     address(r.localAddress(), v6), r.localPort(), endpoint(r.localAddress(), r.localPort(), v6),
                     address(r.remoteAddress(), v6), r.remotePort(), endpoint(r.remoteAddress(), r.remotePort(), v6),
-                    r.domain(), r.state(), r.bytesOut(), r.bytesIn(), r.packetsOut(), r.packetsIn(), r.pid(), r.user(),
+                    r.domain(), r.action(), r.ruleId(), r.decision(), r.state(), r.bytesOut(), r.bytesIn(), r.packetsOut(), r.packetsIn(), r.pid(), r.user(),
                     r.uid(), r.comm(), r.exe(), r.sha256(), r.cmdline().isEmpty() ? null : String.join(" ", r.cmdline()),
                     r.unknownReason(), r.level(), Long.toUnsignedString(r.cookie()), parents(r.parents())});
         }

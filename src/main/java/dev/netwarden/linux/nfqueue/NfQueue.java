@@ -82,6 +82,7 @@ public final class NfQueue implements AutoCloseable {
     private long verdictErrors;
     private long malformed;
     private int lastVerdictErrno;
+    private boolean batchVerdicts = true;
 
     private NfQueue(NfQueueConfig config, Arena arena, Libc.CallState callState, int fd) {
         this.config = config;
@@ -394,7 +395,7 @@ public final class NfQueue implements AutoCloseable {
             return;
         }
         try {
-            if (pendingCount > 1 && pendingUniform) {
+            if (batchVerdicts && pendingCount > 1 && pendingUniform) {
                 long at = startMessage(sendBuffer, 0, NfQueueProtocol.TYPE_VERDICT_BATCH, NetlinkHeader.NLM_F_REQUEST);
                 long hdr = at;
                 at = attribute(sendBuffer, at, NfQueueProtocol.NFQA_VERDICT_HDR, 8);
@@ -415,6 +416,15 @@ public final class NfQueue implements AutoCloseable {
 
     public NfQueueConfig config() {
         return config;
+    }
+
+    /**
+     * Whether {@link #flushVerdicts()} may answer several equal verdicts with one VERDICT_BATCH (the
+     * default). A caller that holds packets back to answer them later must turn it off while it holds
+     * any: a batch verdict covers every queued packet up to its id, the held ones included.
+     */
+    public void batchVerdicts(boolean on) {
+        this.batchVerdicts = on;
     }
 
     /** Times the socket buffer overflowed (ENOBUFS): queued packets we never saw, decided by the fail policy. */

@@ -70,7 +70,9 @@ public final class DaemonRun {
         list.add(processes);
         list.add(monitor);
         if (config.daemon().level() == InterceptionLevel.INTERCEPT) {
-            list.add(new InterceptService(config.intercept(), monitor, dns));
+            // No rules engine yet in this build: only the rules made from prompt answers decide, then the default.
+            list.add(new InterceptService(config.intercept(), config.firewall(), monitor, dns, history,
+                    facts -> java.util.Optional.empty(), handlers));
         }
         registerOwnerOp(handlers, owners);
         list.add(new ControlServer(config.daemon().controlSocket(), handlers, MAX_REQUEST_BYTES, CLIENT_IDLE_TIMEOUT));

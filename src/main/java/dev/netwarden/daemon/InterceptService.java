@@ -1,15 +1,26 @@
 package dev.netwarden.daemon;
 
+import dev.netwarden.daemon.config.FirewallSection;
 import dev.netwarden.daemon.config.InterceptSection;
+import dev.netwarden.daemon.control.ControlHandlers;
+import dev.netwarden.firewall.ConnectionKiller;
+import dev.netwarden.firewall.DefaultAction;
+import dev.netwarden.firewall.Firewall;
+import dev.netwarden.firewall.PromptBroker;
+import dev.netwarden.firewall.PromptRules;
+import dev.netwarden.firewall.RuleMatch;
+import dev.netwarden.firewall.RuleMatcher;
+import dev.netwarden.flow.FlowEventSink;
+import dev.netwarden.intercept.Decision;
+import dev.netwarden.linux.sysfs.NetInterfaces;
+import java.util.Optional;
 import dev.netwarden.intercept.AttributingHandler;
 import dev.netwarden.intercept.FailPolicy;
-import dev.netwarden.intercept.InterceptHandler;
 import dev.netwarden.intercept.InterceptLoop;
 import dev.netwarden.intercept.InterceptRules;
 import dev.netwarden.linux.nfqueue.NfQueue;
 import dev.netwarden.linux.nfqueue.NfQueueConfig;
 import dev.netwarden.linux.nfqueue.QueuedPacket;
-import dev.netwarden.linux.nfqueue.Verdict;
 import dev.netwarden.packet.IpPacket;
 
 import java.time.Duration;
@@ -24,28 +35,54 @@ import java.util.logging.Logger;
 
 /**
  * The intercept level: netwarden's own iptables chains queue every new connection's first packet
- * (and, with {@code queue_dns}, every DNS answer) to NFQUEUE; the loop hands each to the monitor's
- * flow tracker, which attributes it while the packet waits, then accepts it (the firewall issue adds
- * the other verdicts). Rules are bound to the queue before they are installed, re-checked every few
- * seconds and restored if someone removed them, and removed on stop.
+ * (and, with {@code queue_dns}, every DNS answer) to NFQUEUE; the loop hands each to the
+ * {@link Firewall}, which has the monitor's flow tracker attribute it while the packet waits, asks the
+ * rules, and answers with the rule's action or the default one — or holds the packet on a prompt
+ * ({@link PromptBroker}, answered through the control ops {@link PromptOps}). REJECT verdicts carry
+ * {@link #REJECT_MARK}, which the filter-table chain installed with the queue rules turns into a TCP
+ * reset or ICMP unreachable. Rules are bound to the queue before they are installed, re-checked every
+ * few seconds and restored if someone removed them, and removed on stop.
  */
 final class InterceptService implements Service {
     private static final Logger LOG = Logger.getLogger("netwarden.intercept");
     static final Duration RULE_CHECK_INTERVAL = Duration.ofSeconds(5);
+    /**
+     * The packet mark of rejected connections (one bit; matched as {@code MARK/MARK}). Chosen away
+     * from the bits Kubernetes (0x4000, 0x8000), Docker and Tailscale (0xff0000 range) use.
+     */
+    static final int REJECT_MARK = 0x0100_0000;
 
     private final InterceptSection config;
+    private final FirewallSection firewallConfig;
     private final MonitorService monitor;
     private final DnsService dns;
+    private final HistoryService history;
+    private final RuleMatcher ruleEngine;
+    private final PromptRules promptRules = new PromptRules(System::currentTimeMillis);
+    private final PromptOps promptOps;
+    private Firewall firewall;
+    private PromptBroker prompts;
     private final AtomicLong rulesRestored = new AtomicLong();
     private InterceptRules rules;
     private InterceptLoop loop;
     private AttributingHandler attributing;
     private ScheduledExecutorService ruleChecker;
 
-    InterceptService(InterceptSection config, MonitorService monitor, DnsService dns) {
+    /**
+     * @param ruleEngine the rules (the rules engine once it exists; asked before the rules made from
+     *                   prompt answers, which this service keeps in memory)
+     * @param handlers   where the prompt ops are registered
+     */
+    InterceptService(InterceptSection config, FirewallSection firewallConfig, MonitorService monitor, DnsService dns,
+                     HistoryService history, RuleMatcher ruleEngine, ControlHandlers handlers) {
         this.config = Objects.requireNonNull(config, "config is null");
+        this.firewallConfig = Objects.requireNonNull(firewallConfig, "firewallConfig is null");
         this.monitor = Objects.requireNonNull(monitor, "monitor is null");
         this.dns = Objects.requireNonNull(dns, "dns is null");
+        this.history = Objects.requireNonNull(history, "history is null");
+        this.ruleEngine = Objects.requireNonNull(ruleEngine, "ruleEngine is null");
+        this.promptOps = new PromptOps(() -> prompts);
+        promptOps.register(Objects.requireNonNull(handlers, "handlers is null"));
     }
 
     @Override
@@ -57,19 +94,34 @@ final class InterceptService implements Service {
     public void start() throws Exception {
         boolean failOpen = config.failPolicy() == FailPolicy.OPEN;
         NfQueueConfig queueConfig = NfQueueConfig.headersOnly(config.queueNum(), failOpen)
-                .withMaxQueueLength(config.queueMaxlen());
+                .withMaxQueueLength(config.queueMaxlen()).withRejectMark(REJECT_MARK);
         if (config.queueDns()) {
             queueConfig = queueConfig.withCopyRange(NfQueueConfig.WHOLE_PACKET);
         }
         InterceptRules.Options options = InterceptRules.Options.outbound(config.queueNum(), config.failPolicy())
-                .withInbound(config.inbound()).withIpv6(true);
+                .withInbound(config.inbound()).withIpv6(true).withRejectMark(REJECT_MARK);
         if (config.queueDns()) {
             options = options.withDnsAnswerQueue(config.queueNum());
         }
         // Bind first: with fail-closed rules and no listener, every new connection would be dropped.
         NfQueue queue = NfQueue.open(queueConfig, 200);
         attributing = new AttributingHandler(monitor.tracker());
-        loop = InterceptLoop.start(queue, this::decide, config.failPolicy());
+        RuleMatcher matcher = facts -> {
+            Optional<RuleMatch> m = ruleEngine.match(facts);
+            return m.isPresent() ? m : promptRules.match(facts);
+        };
+        FlowEventSink events = history.writer();
+        if (firewallConfig.defaultAction() == DefaultAction.PROMPT) {
+            prompts = new PromptBroker(PromptBroker.Settings.of(firewallConfig.promptTimeout(), firewallConfig.promptTimeoutAction()),
+                    promptRules, matcher, new ConnectionKiller(), events, System::currentTimeMillis);
+        }
+        NetInterfaces interfaces = NetInterfaces.current();
+        firewall = new Firewall(attributing, matcher, firewallConfig.defaultAction(), prompts, events, System::currentTimeMillis,
+                interfaces::nameOf);
+        loop = InterceptLoop.startHolding(queue, this::decide, config.failPolicy());
+        if (prompts != null) {
+            prompts.attach(loop::verdict);
+        }
         rules = InterceptRules.of(options);
         try {
             List<String> stale = InterceptRules.cleanup();
@@ -86,13 +138,13 @@ final class InterceptService implements Service {
         ruleChecker.scheduleWithFixedDelay(this::checkRules, every, every, TimeUnit.MILLISECONDS);
     }
 
-    private Verdict decide(QueuedPacket packet) throws Exception {
+    private Decision decide(QueuedPacket packet) throws Exception {
         if (config.queueDns() && packet.hook() == QueuedPacket.HOOK_INPUT && isDnsAnswer(packet)) {
             IpPacket ip = IpPacket.parse(packet.payload(), 0, packet.payload().length);
             dns.queuedAnswers().message(packet.payload(), ip.payloadOffset(), ip.payloadLength());
-            return Verdict.ACCEPT;
+            return Decision.ACCEPT;
         }
-        return attributing.decide(packet);
+        return firewall.decide(packet);
     }
 
     private static boolean isDnsAnswer(QueuedPacket packet) {
@@ -125,6 +177,9 @@ final class InterceptService implements Service {
         try {
             rules.remove();
         } finally {
+            if (prompts != null) {
+                prompts.close();
+            }
             loop.close();
         }
     }
@@ -134,7 +189,7 @@ final class InterceptService implements Service {
         Map<String, Object> m = StatsMap.of(loop.counters());
         m.put("running", loop.isRunning());
         m.put("fail_policy", config.failPolicy().name().toLowerCase(java.util.Locale.ROOT));
-        m.put("unparsable", attributing.unparsable());
+        m.put("firewall", firewall.stats());
         m.put("rules_restored", rulesRestored.get());
         return m;
     }

@@ -1,5 +1,7 @@
 package dev.netwarden.daemon.config;
 
+import dev.netwarden.firewall.Action;
+import dev.netwarden.firewall.DefaultAction;
 import dev.netwarden.intercept.FailPolicy;
 
 import dev.netwarden.flow.InterceptionLevel;
@@ -18,7 +20,7 @@ import java.util.Objects;
  * record; {@link ConfigKeys} lists them with their defaults.
  */
 public record DaemonConfig(DaemonSection daemon, MonitorSection monitor, DnsSection dns, HistorySection history,
-                           InterceptSection intercept) {
+                           InterceptSection intercept, FirewallSection firewall) {
     static final int MAX_QUEUE = 1 << 24;
 
     public DaemonConfig {
@@ -27,6 +29,7 @@ public record DaemonConfig(DaemonSection daemon, MonitorSection monitor, DnsSect
         Objects.requireNonNull(dns, "dns is null");
         Objects.requireNonNull(history, "history is null");
         Objects.requireNonNull(intercept, "intercept is null");
+        Objects.requireNonNull(firewall, "firewall is null");
     }
 
     /** Every key at its default (what a machine without a configuration file runs with). */
@@ -66,7 +69,10 @@ public record DaemonConfig(DaemonSection daemon, MonitorSection monitor, DnsSect
         InterceptSection intercept = new InterceptSection(v.integer("intercept.queue_num", 0, 65535),
                 v.choice("intercept.fail_policy", FailPolicy.class), v.integer("intercept.queue_maxlen", 1, MAX_QUEUE),
                 v.bool("intercept.inbound"), v.bool("intercept.queue_dns"));
-        return new DaemonConfig(daemon, monitor, dns, history, intercept);
+        FirewallSection firewall = new FirewallSection(v.choice("firewall.default_action", DefaultAction.class),
+                v.duration("firewall.prompt_timeout", Duration.ofSeconds(1), Duration.ofHours(1)),
+                v.choice("firewall.prompt_timeout_action", Action.class));
+        return new DaemonConfig(daemon, monitor, dns, history, intercept, firewall);
     }
 
     /**
@@ -102,6 +108,10 @@ public record DaemonConfig(DaemonSection daemon, MonitorSection monitor, DnsSect
         i.put("queue_maxlen", intercept.queueMaxlen());
         i.put("inbound", intercept.inbound());
         i.put("queue_dns", intercept.queueDns());
+        Map<String, Object> f = section(s, "firewall");
+        f.put("default_action", firewall.defaultAction().label());
+        f.put("prompt_timeout", DurationText.format(firewall.promptTimeout()));
+        f.put("prompt_timeout_action", firewall.promptTimeoutAction().label());
         return s;
     }
 

@@ -25,6 +25,8 @@ import static dev.netwarden.linux.netlink.NetlinkLayouts.U8;
  */
 public final class InetDiagRequest {
     public static final int SOCK_DIAG_BY_FAMILY = 20;
+    /** Destroys the socket an exact request names (CONFIG_INET_DIAG_DESTROY, CAP_NET_ADMIN). */
+    public static final int SOCK_DESTROY = 21;
     public static final int BODY_LENGTH = 56;
     public static final int LENGTH = NetlinkHeader.LENGTH + BODY_LENGTH;
 
@@ -110,6 +112,26 @@ public final class InetDiagRequest {
         dst.set(U32, b + 48, NO_COOKIE);
         dst.set(U32, b + 52, NO_COOKIE);
         return LENGTH;
+    }
+
+    /**
+     * A SOCK_DESTROY request for exactly this socket: its addresses (as {@link #writeExact}) and its
+     * cookie, so that a socket that replaced it with the same addresses is not hit; NLM_F_ACK so the
+     * kernel says whether it worked. Unlike the exact lookup, udp_diag's destroy passes the id to the
+     * receive-path lookup the straight way round (idiag_dst as the packet source), so UDP is not
+     * swapped here: src = local, dst = remote for both protocols.
+     */
+    public static int writeDestroy(MemorySegment dst, long offset, int protocol, InetEndpoint local, InetEndpoint remote,
+                                   int interfaceIndex, long cookie) {
+        // writeExact swaps UDP's endpoints; handing them in swapped undoes that
+        int n = protocol == IPPROTO_UDP
+                ? writeExact(dst, offset, protocol, remote, local, interfaceIndex)
+                : writeExact(dst, offset, protocol, local, remote, interfaceIndex);
+        NetlinkHeader.write(dst, offset, LENGTH, SOCK_DESTROY, NetlinkHeader.NLM_F_REQUEST | NetlinkHeader.NLM_F_ACK);
+        long b = offset + NetlinkHeader.LENGTH;
+        dst.set(U32, b + 48, (int) cookie);
+        dst.set(U32, b + 52, (int) (cookie >>> 32));
+        return n;
     }
 
     /**

@@ -239,6 +239,34 @@ public final class SockDiag implements AutoCloseable {
         return Optional.ofNullable(found);
     }
 
+    /**
+     * Destroys {@code socket} (a TCP or UDP socket from a dump or lookup of this namespace): the kernel
+     * aborts it — a TCP peer gets a reset, the owner's next call fails with ECONNABORTED. Returns false
+     * when it no longer exists (ENOENT).
+     *
+     * @throws NetlinkException EPERM without CAP_NET_ADMIN, EOPNOTSUPP when the kernel lacks
+     *                          CONFIG_INET_DIAG_DESTROY
+     */
+    public synchronized boolean destroy(SocketEntry socket) throws IOException {
+        Objects.requireNonNull(socket, "socket is null");
+        int protocol = switch (socket.netid()) {
+            case TCP -> InetDiagRequest.IPPROTO_TCP;
+            case UDP -> InetDiagRequest.IPPROTO_UDP;
+            default -> throw new IllegalArgumentException("destroy supports TCP and UDP, not " + socket.netid());
+        };
+        InetDiagRequest.writeDestroy(requestBuffer, 0, protocol, socket.local(), socket.remote(), socket.interfaceIndex(),
+                socket.cookie());
+        int errno = socket().requestForErrno(requestBuffer, message -> { });
+        if (errno == Errno.ENOENT) {
+            return false;
+        }
+        if (errno != 0) {
+            throw new NetlinkException("sock_diag destroy " + socket.netid() + " " + socket.local() + " -> " + socket.remote(),
+                    errno, null);
+        }
+        return true;
+    }
+
     @Override
     public synchronized void close() {
         if (socket != null) {

@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * prompts off (passive level, or a default action other than prompt) the lists are empty with
  * {@code "enabled":false} and answers are refused.
  */
-final class PromptOps {
+public final class PromptOps {
     static final String LIST = "prompts";
     static final String WAIT = "prompts-wait";
     static final String ANSWER = "prompt-answer";
@@ -44,11 +44,11 @@ final class PromptOps {
 
     private final Supplier<PromptBroker> broker;
 
-    PromptOps(Supplier<PromptBroker> broker) {
+    public PromptOps(Supplier<PromptBroker> broker) {
         this.broker = Objects.requireNonNull(broker, "broker is null");
     }
 
-    void register(ControlHandlers handlers) {
+    public void register(ControlHandlers handlers) {
         handlers.register(LIST, (request, reply) -> list(reply, broker.get()));
         handlers.register(WAIT, this::await);
         handlers.register(ANSWER, this::answer);

@@ -12,11 +12,11 @@ import java.util.stream.Collectors;
  * list ruleset), without dates and counters: captured before and after the tests that intercept, to
  * prove they changed nothing outside their namespaces.
  */
-final class RootFirewallSnapshot {
+public final class RootFirewallSnapshot {
     private RootFirewallSnapshot() {
     }
 
-    static String capture() throws IOException, InterruptedException {
+    public static String capture() throws IOException, InterruptedException {
         List<String> parts = new ArrayList<>();
         for (List<String> cmd : List.of(List.of("iptables-save"), List.of("ip6tables-save"), List.of("nft", "list", "ruleset"))) {
             String out;
@@ -31,7 +31,7 @@ final class RootFirewallSnapshot {
     }
 
     /** Drops "# Generated/Completed" lines and zeroes [packets:bytes] and nft counters. */
-    static String normalize(String saved) {
+    public static String normalize(String saved) {
         return saved.lines()
                 .filter(l -> !l.startsWith("#"))
                 .map(l -> l.replaceAll("\\[\\d+:\\d+\\]", "[0:0]").replaceAll("counter packets \\d+ bytes \\d+", "counter"))

@@ -68,8 +68,8 @@ final class FirewallHarness implements AutoCloseable {
         dataDir = Files.createTempDirectory("nw-fw-history");
         try {
             dns = NamespaceDns.start(ns, Map.of("testsite.com", TESTSITE, "other.test", OTHER));
-            Process http = ns.start("python3", "-m", "http.server", "--bind", "0.0.0.0", "8080");
-            http.getInputStream().close();
+            // exec: the started process is the server itself (stopped by pid with the namespace)
+            ns.start("sh", "-c", "exec python3 -m http.server --bind 0.0.0.0 --directory /usr/share 8080 >/dev/null 2>&1");
             awaitListening(8080);
         } catch (IOException | InterruptedException | RuntimeException e) {
             close();

@@ -53,6 +53,11 @@ class ConfigLoaderTest {
             queue_maxlen = 100
             inbound = true
             queue_dns = false
+
+            [firewall]
+            default_action = "prompt"
+            prompt_timeout = "45s"
+            prompt_timeout_action = "reject"
             """;
 
     private Path write(String text) throws IOException {
@@ -96,6 +101,8 @@ class ConfigLoaderTest {
         assertThat(c.history()).isEqualTo(new HistorySection(Duration.ofSeconds(5), 100, Duration.ofDays(30),
                 new ByteSize(10L << 30), Duration.ofMinutes(10)));
         assertThat(c.intercept()).isEqualTo(new InterceptSection(7, FailPolicy.CLOSED, 100, true, false));
+        assertThat(c.firewall()).isEqualTo(new FirewallSection(dev.netwarden.firewall.DefaultAction.PROMPT,
+                Duration.ofSeconds(45), dev.netwarden.firewall.Action.REJECT));
 
         // Every key of the table differs from its default in this file: no key is silently unmapped.
         Map<String, Map<String, Object>> printed = c.toSections();
@@ -158,9 +165,9 @@ class ConfigLoaderTest {
         Path f = write("[dns]\nsniff = true\nsnif = false\n");
         assertThatThrownBy(() -> ConfigLoader.load(f, List.of())).isInstanceOf(ConfigException.class)
                 .hasMessage(f + " line 3: unknown key snif in [dns]; known keys: sniff, cache_size, ttl_grace, hosts_file");
-        Path g = write("\n[firewall]\nx = 1\n");
+        Path g = write("\n[firewal]\nx = 1\n");
         assertThatThrownBy(() -> ConfigLoader.load(g, List.of()))
-                .hasMessage(g + " line 2: unknown section [firewall]; known sections: [daemon], [monitor], [dns], [history], [intercept]");
+                .hasMessage(g + " line 2: unknown section [firewal]; known sections: [daemon], [monitor], [dns], [history], [intercept], [firewall]");
         Path h = write("level = \"passive\"\n");
         assertThatThrownBy(() -> ConfigLoader.load(h, List.of())).hasMessageStartingWith(h + " line 1: unknown key level outside any section");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(ConfigLoader.Override.parseSet("dns.snif=1"))))

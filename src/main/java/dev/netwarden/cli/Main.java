@@ -26,6 +26,7 @@ public final class Main implements Runnable {
         spec.addSubcommand("history", new CommandLine(HistoryCommand.spec()));
         spec.addSubcommand("firewall", new CommandLine(FirewallCommand.spec()));
         spec.addSubcommand("lists", new CommandLine(ListsCommand.spec()));
+        spec.addSubcommand("prompt", new CommandLine(PromptCommand.spec()));
         spec.addSubcommand("help", new CommandLine(HelpCommand.spec()));
         spec.addSubcommand("completion", new CommandLine(CompletionCommand.spec()));
     }

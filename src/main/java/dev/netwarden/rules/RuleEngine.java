@@ -246,6 +246,7 @@ public final class RuleEngine implements RuleMatcher, ProcessEventListener, Auto
             }
         }
         cache = next;
+        rebuild(new FileRules(rules, sources)); // the rules first, then the errors: whoever sees the errors sees the rules
         List<RuleFileError> before = errors;
         errors = List.copyOf(errs);
         if (!errs.equals(before)) {
@@ -254,7 +255,6 @@ public final class RuleEngine implements RuleMatcher, ProcessEventListener, Auto
             }
         }
         reloads.incrementAndGet();
-        rebuild(new FileRules(rules, sources));
     }
 
     private record FileRules(List<Rule> rules, Map<String, Path> sources) {}

@@ -25,6 +25,7 @@ public final class Main implements Runnable {
         spec.addSubcommand("daemon", new CommandLine(DaemonCommand.spec()));
         spec.addSubcommand("history", new CommandLine(HistoryCommand.spec()));
         spec.addSubcommand("firewall", new CommandLine(FirewallCommand.spec()));
+        spec.addSubcommand("rules", new CommandLine(RulesCommand.spec()));
         spec.addSubcommand("lists", new CommandLine(ListsCommand.spec()));
         spec.addSubcommand("prompt", new CommandLine(PromptCommand.spec()));
         spec.addSubcommand("help", new CommandLine(HelpCommand.spec()));

@@ -24,7 +24,7 @@ class MainTest {
     void rootHelpListsTheCommands() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).startsWith("Usage: netwarden [-hV] [COMMAND]")
-                .contains("  conns       List sockets", "  daemon      Run the monitor", "  history     Show recorded connections", "  firewall", "  lists       Check block lists", "  prompt      Answer the firewall", "  help        Display help information", "  completion  Print a bash/zsh");
+                .contains("  conns       List sockets", "  daemon      Run the monitor", "  history     Show recorded connections", "  firewall", "  rules       Manage firewall rules", "  lists       Check block lists", "  prompt      Answer the firewall", "  help        Display help information", "  completion  Print a bash/zsh");
     }
 
     @Test
@@ -67,7 +67,7 @@ class MainTest {
     @Test
     void completionScriptCompletesCommandsAndConnsFlags() {
         assertThat(run("completion")).isZero();
-        assertThat(out.toString()).contains("'--no-processes'", "'--json'", "\"conns\" \"daemon\" \"history\" \"firewall\" \"lists\" \"prompt\" \"completion\"");
+        assertThat(out.toString()).contains("'--no-processes'", "'--json'", "\"conns\" \"daemon\" \"history\" \"firewall\" \"rules\" \"lists\" \"prompt\" \"completion\"");
     }
 
     @Test

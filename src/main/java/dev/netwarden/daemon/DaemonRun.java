@@ -70,9 +70,12 @@ public final class DaemonRun {
         list.add(processes);
         list.add(monitor);
         if (config.daemon().level() == InterceptionLevel.INTERCEPT) {
-            // No rules engine yet in this build: only the rules made from prompt answers decide, then the default.
+            ListsService lists = new ListsService(config.firewall(), config.daemon().dataDir());
+            RulesService rules = new RulesService(config.daemon().rulesDir(), lists, processes);
+            list.add(lists);
+            list.add(rules);
             list.add(new InterceptService(config.intercept(), config.firewall(), monitor, dns, history,
-                    facts -> java.util.Optional.empty(), handlers));
+                    facts -> rules.matcher().match(facts), rules::add, handlers));
         }
         registerOwnerOp(handlers, owners);
         list.add(new ControlServer(config.daemon().controlSocket(), handlers, MAX_REQUEST_BYTES, CLIENT_IDLE_TIMEOUT));

@@ -10,6 +10,7 @@ import dev.netwarden.firewall.PromptBroker;
 import dev.netwarden.firewall.PromptRules;
 import dev.netwarden.firewall.RuleMatch;
 import dev.netwarden.firewall.RuleMatcher;
+import dev.netwarden.firewall.RuleSink;
 import dev.netwarden.flow.FlowEventSink;
 import dev.netwarden.intercept.Decision;
 import dev.netwarden.linux.sysfs.NetInterfaces;
@@ -58,7 +59,9 @@ final class InterceptService implements Service {
     private final DnsService dns;
     private final HistoryService history;
     private final RuleMatcher ruleEngine;
-    private final PromptRules promptRules = new PromptRules(System::currentTimeMillis);
+    /** Where prompt answers become rules: the rules engine's own (then they are its rules too), else in memory. */
+    private final RuleSink promptAnswers;
+    private final PromptRules memoryRules;
     private final PromptOps promptOps;
     private Firewall firewall;
     private PromptBroker prompts;
@@ -71,16 +74,20 @@ final class InterceptService implements Service {
     /**
      * @param ruleEngine the rules (the rules engine once it exists; asked before the rules made from
      *                   prompt answers, which this service keeps in memory)
+     * @param promptAnswers where prompt answers become rules of {@code ruleEngine}; null: kept in this
+     *                      service's memory and asked after {@code ruleEngine}
      * @param handlers   where the prompt ops are registered
      */
     InterceptService(InterceptSection config, FirewallSection firewallConfig, MonitorService monitor, DnsService dns,
-                     HistoryService history, RuleMatcher ruleEngine, ControlHandlers handlers) {
+                     HistoryService history, RuleMatcher ruleEngine, RuleSink promptAnswers, ControlHandlers handlers) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.firewallConfig = Objects.requireNonNull(firewallConfig, "firewallConfig is null");
         this.monitor = Objects.requireNonNull(monitor, "monitor is null");
         this.dns = Objects.requireNonNull(dns, "dns is null");
         this.history = Objects.requireNonNull(history, "history is null");
         this.ruleEngine = Objects.requireNonNull(ruleEngine, "ruleEngine is null");
+        this.memoryRules = promptAnswers == null ? new PromptRules(System::currentTimeMillis) : null;
+        this.promptAnswers = promptAnswers == null ? memoryRules : promptAnswers;
         this.promptOps = new PromptOps(() -> prompts);
         promptOps.register(Objects.requireNonNull(handlers, "handlers is null"));
     }
@@ -108,12 +115,12 @@ final class InterceptService implements Service {
         attributing = new AttributingHandler(monitor.tracker());
         RuleMatcher matcher = facts -> {
             Optional<RuleMatch> m = ruleEngine.match(facts);
-            return m.isPresent() ? m : promptRules.match(facts);
+            return m.isPresent() || memoryRules == null ? m : memoryRules.match(facts);
         };
         FlowEventSink events = history.writer();
         if (firewallConfig.defaultAction() == DefaultAction.PROMPT) {
             prompts = new PromptBroker(PromptBroker.Settings.of(firewallConfig.promptTimeout(), firewallConfig.promptTimeoutAction()),
-                    promptRules, matcher, new ConnectionKiller(), events, System::currentTimeMillis);
+                    promptAnswers, matcher, new ConnectionKiller(), events, System::currentTimeMillis);
         }
         NetInterfaces interfaces = NetInterfaces.current();
         firewall = new Firewall(attributing, matcher, firewallConfig.defaultAction(), prompts, events, System::currentTimeMillis,

@@ -45,7 +45,9 @@ public final class ConfigKeys {
             new Key("intercept", "queue_dns", Kind.BOOLEAN, true),
             new Key("firewall", "default_action", Kind.STRING, "allow"),
             new Key("firewall", "prompt_timeout", Kind.STRING, "30s"),
-            new Key("firewall", "prompt_timeout_action", Kind.STRING, "deny"));
+            new Key("firewall", "prompt_timeout_action", Kind.STRING, "deny"),
+            new Key("firewall", "lists_dir", Kind.STRING, "/etc/netwarden/lists"),
+            new Key("firewall", "lists_refresh", Kind.STRING, "24h"));
 
     static final Map<String, Key> BY_PATH;
 

@@ -71,7 +71,8 @@ public record DaemonConfig(DaemonSection daemon, MonitorSection monitor, DnsSect
                 v.bool("intercept.inbound"), v.bool("intercept.queue_dns"));
         FirewallSection firewall = new FirewallSection(v.choice("firewall.default_action", DefaultAction.class),
                 v.duration("firewall.prompt_timeout", Duration.ofSeconds(1), Duration.ofHours(1)),
-                v.choice("firewall.prompt_timeout_action", Action.class));
+                v.choice("firewall.prompt_timeout_action", Action.class), v.path("firewall.lists_dir", false),
+                v.duration("firewall.lists_refresh", Duration.ofMinutes(1), Duration.ofDays(30)));
         return new DaemonConfig(daemon, monitor, dns, history, intercept, firewall);
     }
 
@@ -112,6 +113,8 @@ public record DaemonConfig(DaemonSection daemon, MonitorSection monitor, DnsSect
         f.put("default_action", firewall.defaultAction().label());
         f.put("prompt_timeout", DurationText.format(firewall.promptTimeout()));
         f.put("prompt_timeout_action", firewall.promptTimeoutAction().label());
+        f.put("lists_dir", firewall.listsDir().toString());
+        f.put("lists_refresh", DurationText.format(firewall.listsRefresh()));
         return s;
     }
 

@@ -58,6 +58,8 @@ class ConfigLoaderTest {
             default_action = "prompt"
             prompt_timeout = "45s"
             prompt_timeout_action = "reject"
+            lists_dir = "/srv/nw/lists"
+            lists_refresh = "6h"
             """;
 
     private Path write(String text) throws IOException {
@@ -102,7 +104,7 @@ class ConfigLoaderTest {
                 new ByteSize(10L << 30), Duration.ofMinutes(10)));
         assertThat(c.intercept()).isEqualTo(new InterceptSection(7, FailPolicy.CLOSED, 100, true, false));
         assertThat(c.firewall()).isEqualTo(new FirewallSection(dev.netwarden.firewall.DefaultAction.PROMPT,
-                Duration.ofSeconds(45), dev.netwarden.firewall.Action.REJECT));
+                Duration.ofSeconds(45), dev.netwarden.firewall.Action.REJECT, Path.of("/srv/nw/lists"), Duration.ofHours(6)));
 
         // Every key of the table differs from its default in this file: no key is silently unmapped.
         Map<String, Map<String, Object>> printed = c.toSections();

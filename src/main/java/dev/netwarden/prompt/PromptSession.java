@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The interactive loop: wait for the daemon's pending prompts (long-poll), show the oldest one not yet
@@ -23,12 +25,16 @@ import java.util.Set;
  */
 public final class PromptSession {
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
-    static final long WAIT_MILLIS = 20_000;
+    /** How long one wait for new questions lasts while idle: also how fast q or end of input is noticed then. */
+    static final long WAIT_MILLIS = 1_000;
+    private static final String END_OF_INPUT = new String("end of input");
 
     private final ControlClient client;
     private final BufferedReader in;
     private final PrintWriter out;
     private final Set<Long> skipped = new HashSet<>();
+    /** Lines typed, read on their own thread so that q (or end of input) counts even while no question is shown. */
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
     public PromptSession(ControlClient client, BufferedReader in, PrintWriter out) {
         this.client = Objects.requireNonNull(client, "client is null");
@@ -37,7 +43,28 @@ public final class PromptSession {
     }
 
     /** Runs until end of input or quit; returns 0, or 1 when prompts are off. */
-    public int run() throws IOException {
+    public int run() throws IOException, InterruptedException {
+        Thread reader = Thread.ofPlatform().daemon().name("nw-prompt-input").start(this::readInput);
+        try {
+            return loop();
+        } finally {
+            reader.interrupt();
+        }
+    }
+
+    private void readInput() {
+        try {
+            String line;
+            while ((line = in.readLine()) != null) {
+                lines.add(line);
+            }
+        } catch (IOException e) {
+            // the terminal went away: same as end of input
+        }
+        lines.add(END_OF_INPUT);
+    }
+
+    private int loop() throws IOException, InterruptedException {
         long version = -1;
         boolean saidWaiting = false;
         while (true) {
@@ -61,7 +88,13 @@ public final class PromptSession {
                 skipped.clear(); // everything shown was skipped: show them again when something changes
                 if (!saidWaiting) {
                     out.println("waiting for questions (end of input or q to quit)");
+                    out.flush();
                     saidWaiting = true;
+                }
+                for (String typed; (typed = lines.poll()) != null; ) {
+                    if (typed == END_OF_INPUT || AnswerLine.parse(typed) instanceof AnswerLine.Quit) {
+                        return 0;
+                    }
                 }
                 continue;
             }
@@ -70,7 +103,8 @@ public final class PromptSession {
             out.println("  " + AnswerLine.HELP);
             out.print("> ");
             out.flush();
-            AnswerLine line = AnswerLine.parse(in.readLine());
+            String typed = lines.take();
+            AnswerLine line = AnswerLine.parse(typed == END_OF_INPUT ? null : typed);
             switch (line) {
                 case AnswerLine.Quit q -> {
                     return 0;

@@ -176,6 +176,45 @@ class FirewallIT {
         }
     }
 
+    /**
+     * kill -9 of the daemon: with fail_policy closed new connections fail until it is back, with open
+     * they flow (queue bypass); a restarted daemon removes the rules the killed one left and works.
+     */
+    @Test
+    void aKilledDaemonFailsClosedOrOpenAsConfiguredAndARestartCleansUp() throws Exception {
+        for (String policy : List.of("closed", "open")) {
+            try (TestNamespace ns = TestNamespace.create("fwkill");
+                 NamespaceDns dns = NamespaceDns.start(ns, names())) {
+                httpServer(ns);
+                Path data = dir.resolve("data-" + policy);
+                String[] args = {"--level", "intercept", "--rules-dir", dir.resolve("no-rules").toString(),
+                        "--set", "intercept.fail_policy=" + policy};
+                RunningDaemon first = RunningDaemon.start(ns, data, dir.resolve("first-" + policy + ".log"), args);
+                try {
+                    assertThat(curl(ns, "http://testsite.test:" + HTTP_PORT + "/").out).isEqualTo("200");
+                    first.kill9();
+                } finally {
+                    first.close();
+                }
+                assertThat(ns.exec(10, "iptables-save")).as("a killed daemon leaves its rules").contains("NETWARDEN-OUT");
+                Result whileDown = curl(ns, "http://127.0.0.2:" + HTTP_PORT + "/");
+                if (policy.equals("closed")) {
+                    assertThat(whileDown.exit).as("fail closed: no new connection while the daemon is down").isNotZero();
+                } else {
+                    assertThat(whileDown.out).as("fail open: connections flow while the daemon is down").isEqualTo("200");
+                }
+                try (RunningDaemon second = RunningDaemon.start(ns, data, dir.resolve("second-" + policy + ".log"), args)) {
+                    assertThat(second.log()).contains("removed rules a previous run left behind");
+                    assertThat(curl(ns, "http://testsite.test:" + HTTP_PORT + "/").out).isEqualTo("200");
+                    assertThat(ns.exec(10, "iptables-save").split("-A OUTPUT -j NETWARDEN-OUT", -1))
+                            .as("one jump to netwarden's chain, not two").hasSize(2);
+                    assertThat(second.stop()).isZero();
+                }
+                assertThat(ns.exec(10, "iptables-save")).doesNotContain("NETWARDEN");
+            }
+        }
+    }
+
     private record Result(int exit, String out) {}
 
     private static Result curl(TestNamespace ns, String url) throws Exception {

@@ -100,7 +100,7 @@ public final class DaemonRun {
             return EXIT_FAILURE;
         }
         ControlHandlers handlers = new ControlHandlers();
-        List<Service> services = services(config, handlers, new WarmSocketIndex(config.monitor().pollInterval()));
+        List<Service> services = services(config, handlers, new WarmSocketIndex());
         Daemon daemon = new Daemon(services);
         handlers.register(StatusOp.OP, new StatusOp(daemon, config, Namespaces.current()));
 

@@ -57,6 +57,7 @@ public final class DaemonRun {
      */
     static List<Service> services(DaemonConfig config, ControlHandlers handlers, WarmSocketIndex owners) {
         List<Service> list = new ArrayList<>();
+        list.add(new HeapGuard());
         list.add(owners);
         // The monitor's parts in dependency order: history first (flow ids, alert memory) and closed last
         // (it flushes what the others published); process events before the monitor so a process that

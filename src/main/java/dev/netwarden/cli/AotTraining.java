@@ -43,7 +43,7 @@ final class AotTraining {
             dir = java.nio.file.Files.createTempDirectory("netwarden-aot");
             java.nio.file.Path socket = dir.resolve("control.sock");
             dev.netwarden.daemon.control.ControlHandlers handlers = new dev.netwarden.daemon.control.ControlHandlers();
-            dev.netwarden.daemon.owners.WarmSocketIndex index = new dev.netwarden.daemon.owners.WarmSocketIndex(java.time.Duration.ofSeconds(1));
+            dev.netwarden.daemon.owners.WarmSocketIndex index = new dev.netwarden.daemon.owners.WarmSocketIndex();
             dev.netwarden.daemon.DaemonRun.registerOwnerOp(handlers, index);
             try (dev.netwarden.daemon.Daemon daemon = new dev.netwarden.daemon.Daemon(List.of(index,
                     new dev.netwarden.daemon.control.ControlServer(socket, handlers, 1 << 20, java.time.Duration.ofSeconds(5))))) {

@@ -57,6 +57,7 @@ public final class DaemonRun {
      */
     static List<Service> services(DaemonConfig config, ControlHandlers handlers, WarmSocketIndex owners) {
         List<Service> list = new ArrayList<>();
+        list.add(new HeapGuard());
         list.add(owners);
         // The monitor's parts in dependency order: history first (flow ids, alert memory) and closed last
         // (it flushes what the others published); process events before the monitor so a process that
@@ -105,7 +106,7 @@ public final class DaemonRun {
             return EXIT_FAILURE;
         }
         ControlHandlers handlers = new ControlHandlers();
-        List<Service> services = services(config, handlers, new WarmSocketIndex(config.monitor().pollInterval()));
+        List<Service> services = services(config, handlers, new WarmSocketIndex());
         Daemon daemon = new Daemon(services);
         handlers.register(StatusOp.OP, new StatusOp(daemon, config, Namespaces.current()));
 

@@ -16,8 +16,6 @@ import dev.netwarden.socket.SocketState;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -77,7 +75,7 @@ public final class FlowTracker {
     private final Object lock = new Object();
     private final Map<Object, Flow> flows = new HashMap<>();
     private final Map<TupleKey, Flow> cookieless = new HashMap<>();
-    private final LinkedHashMap<Long, Long> tombstones = new LinkedHashMap<>();
+    private final RecentCookies tombstones = new RecentCookies(MAX_TOMBSTONES);
     private final RecentListeners listeners;
     private long generation;
     private long lostGeneration = -1;
@@ -404,15 +402,7 @@ public final class FlowTracker {
     }
 
     private void tombstone(long cookie, long now) {
-        if (cookie == 0) {
-            return;
-        }
-        tombstones.put(cookie, now);
-        if (tombstones.size() > MAX_TOMBSTONES) {
-            Iterator<Long> it = tombstones.keySet().iterator();
-            it.next();
-            it.remove();
-        }
+        tombstones.add(cookie);
     }
 
     private static boolean neverUsed(Sighting s) {
@@ -424,7 +414,7 @@ public final class FlowTracker {
         if (cookie == 0) {
             return false;
         }
-        return tombstones.containsKey(cookie);
+        return tombstones.contains(cookie);
     }
 
     private String domainOf(Sighting s) {

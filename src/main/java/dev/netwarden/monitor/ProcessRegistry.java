@@ -26,6 +26,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,6 +45,14 @@ import java.util.function.LongSupplier;
  * process's /proc files on the connector's thread (tens of microseconds) and <em>pins</em> its
  * executable (an open file descriptor), so the description and the hash survive the exit and even
  * the deletion of the binary.
+ *
+ * <p><b>Why a fork is read late.</b> Nearly every fork is followed by an exec within a millisecond
+ * (a shell, posix_spawn), and the exec's read replaces the fork's. So a forked child is read
+ * {@link #FORK_READ_DELAY} after its fork, on a timer thread, and only if it has neither exec'd nor
+ * exited by then: that halves the reads per new process (about half the event thread's CPU while
+ * other programs build here), and the event thread reaches the exec sooner. The cost: a child that
+ * never execs and exits within that delay is not described (counted in {@link Stats#forksExitedUnread()});
+ * a child that lives longer is, and one that holds a socket is read at lookup time anyway.
  *
  * <p>What it can miss (measured on a loaded 2-core machine): a process whose whole life is shorter
  * than the event thread's delay. Processes living 10-20 ms were always described; of 500
@@ -101,9 +111,17 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
      * @param resyncs           resynchronisations done
      * @param reads             processes read from /proc (fork, exec, comm, snapshot misses, resync)
      * @param readNanos         time spent in those reads, pins and parent chains (the event thread's cost)
+     * @param forkReadsSkipped  forked children not read at their fork because they exec'd (and were read then)
+     * @param forksExitedUnread forked children that exited, without exec, before their delayed read
      */
     public record Stats(int known, int exitedInGrace, long hashesComputed, long hashCacheHits,
-                        long missedReads, long overruns, long resyncs, long reads, long readNanos) {}
+                        long missedReads, long overruns, long resyncs, long reads, long readNanos,
+                        long forkReadsSkipped, long forksExitedUnread) {}
+
+    /** How long a forked child may take to exec before it is read as the fork left it. */
+    static final Duration FORK_READ_DELAY = Duration.ofMillis(5);
+    /** Above any pid_max (2^22): used only to warm the fork-read path up. */
+    private static final int WARM_UP_PID = Integer.MAX_VALUE;
 
     private final ProcessTable table;
     private final ExecutableHasher hasher;
@@ -113,6 +131,11 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
     /** Exited processes by pid, oldest exit first (insertion order). Guarded by itself. */
     private final LinkedHashMap<Integer, Tracked> exited = new LinkedHashMap<>();
     private final ThreadPoolExecutor hashWorker;
+    private final ScheduledThreadPoolExecutor forkReader;
+    /** Forked children not read yet → their delayed read. */
+    private final ConcurrentHashMap<Integer, ScheduledFuture<?>> pendingForks = new ConcurrentHashMap<>();
+    private final AtomicLong forkReadsSkipped = new AtomicLong();
+    private final AtomicLong forksExitedUnread = new AtomicLong();
     private final AtomicBoolean resyncRunning = new AtomicBoolean();
     private final AtomicLong missedReads = new AtomicLong();
     private final AtomicLong overruns = new AtomicLong();
@@ -134,6 +157,8 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock is null");
         this.hashWorker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(config.hashQueue()),
                 r -> Thread.ofPlatform().daemon().name("nw-exe-hash").unstarted(r));
+        this.forkReader = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon().name("nw-fork-read").unstarted(r));
+        forkReader.setRemoveOnCancelPolicy(true);
         warmUp();
     }
 
@@ -146,6 +171,13 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
         if (table.readFresh(self).isPresent()) {
             table.readStat(self);
             hasher.pin(self).close();
+        }
+        // The delayed fork read's timer thread, classes and call site, scheduled and cancelled as an exec would.
+        forkReader.prestartAllCoreThreads();
+        onFork(self, WARM_UP_PID);
+        ScheduledFuture<?> warm = pendingForks.remove(WARM_UP_PID);
+        if (warm != null) {
+            warm.cancel(false);
         }
     }
 
@@ -196,12 +228,54 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
 
     @Override
     public void onFork(int parentPid, int childPid) {
-        track(childPid);
+        ScheduledFuture<?> previous;
+        try {
+            previous = pendingForks.put(childPid, forkReader.schedule(() -> readForked(childPid),
+                    FORK_READ_DELAY.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (RejectedExecutionException closed) {
+            return;
+        }
+        if (previous != null) {
+            previous.cancel(false); // a missed exit and a reused pid: the newer fork's read covers it
+        }
     }
 
     @Override
     public void onExec(int pid) {
+        ScheduledFuture<?> pending = pendingForks.remove(pid);
+        if (pending != null) {
+            pending.cancel(false);
+            forkReadsSkipped.incrementAndGet();
+        }
         track(pid);
+    }
+
+    /** The delayed read of a forked child that has not exec'd; never replaces a read of the same process. */
+    private void readForked(int pid) {
+        if (pendingForks.remove(pid) == null) {
+            return; // exec'd or exited meanwhile
+        }
+        long t0 = System.nanoTime();
+        try {
+            ProcessInfo info = readWhole(pid);
+            if (info == null) {
+                missedReads.incrementAndGet();
+                return;
+            }
+            Tracked held = live.get(pid);
+            if (held != null && held.info.startTicks() == info.startTicks()) {
+                return; // read meanwhile by an exec, a comm event or a lookup: that read is as new or newer
+            }
+            Tracked t = new Tracked(info, parentsOf(info), hashOf(pid, info));
+            if (held == null) {
+                live.putIfAbsent(pid, t); // lost to a concurrent read of the same process: that one stays
+            } else if (live.replace(pid, held, t)) {
+                retire(pid, held); // its exit was missed: the pid is someone else's now
+            }
+        } finally {
+            trackNanos.addAndGet(System.nanoTime() - t0);
+            tracks.incrementAndGet();
+        }
     }
 
     /** A new comm: read again (the comm-vs-executable alert needs the current one). */
@@ -212,6 +286,11 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
 
     @Override
     public void onExit(int pid, int exitCode) {
+        ScheduledFuture<?> pending = pendingForks.remove(pid);
+        if (pending != null) {
+            pending.cancel(false);
+            forksExitedUnread.incrementAndGet();
+        }
         Tracked t = live.remove(pid);
         if (t != null) {
             retire(pid, t);
@@ -261,12 +340,13 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
         }
         ExecutableHasher.Stats h = hasher.stats();
         return new Stats(live.size(), inGrace, h.hashesComputed(), h.cacheHits(), missedReads.get(), overruns.get(), resyncs.get(),
-                tracks.get(), trackNanos.get());
+                tracks.get(), trackNanos.get(), forkReadsSkipped.get(), forksExitedUnread.get());
     }
 
     /** Stops the hash worker; pinned executables still queued are closed. */
     @Override
     public void close() {
+        forkReader.shutdownNow();
         hashWorker.shutdownNow();
     }
 

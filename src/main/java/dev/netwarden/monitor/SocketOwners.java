@@ -31,7 +31,10 @@ import java.util.function.LongSupplier;
  * set: pids the proc connector reported as forked or exec'd since the last round (this class is a
  * {@link ProcessEventListener}; events are queued lock-free and applied on the resolving thread),
  * pids that held sockets in the last {@link #RECENT_HOLDER_NANOS}, and pids in /proc that the index
- * does not know yet (one listing of /proc: new processes are found even without process events). Only inodes still unresolved then
+ * does not know yet (one listing of /proc: new processes are found even without process events). That
+ * listing is skipped while {@link #followProcessEvents() events are followed} and none were lost since the
+ * last listing or full scan: every process started since then was queued by its fork or exec event. (At 100 new
+ * connections/s the listing was most of the intercept level's cost: one per queued packet.) Only inodes still unresolved then
  * cost a full {@link SocketHolderIndex#refresh()}, at most once per {@code fullRescanMinInterval};
  * while that limit holds the answer is "not decided yet" (null) and the caller asks again next
  * round, so a new socket waits at most that long rather than being called unknown too early. An
@@ -66,6 +69,10 @@ public final class SocketOwners implements ProcessEventListener {
     private final ConcurrentLinkedQueue<Integer> exitedPids = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean fullRescanWanted = new AtomicBoolean(true);
+    /** True once a proc connector feeds this object; the /proc listing is then needed only after lost events. */
+    private volatile boolean followingEvents;
+    /** Events were lost (overrun, or too many queued) since the last listing or full scan: new pids must be listed. */
+    private final AtomicBoolean eventsLost = new AtomicBoolean(true);
 
     /** pid → when it last held a socket we resolved (access order: the oldest first). */
     private final LinkedHashMap<Integer, Long> recentHolders = new LinkedHashMap<>(64, 0.75f, true);
@@ -73,9 +80,11 @@ public final class SocketOwners implements ProcessEventListener {
     private final Map<Long, Long> pendingSince = new HashMap<>();
     private long lastFullRescanStart = Long.MIN_VALUE;
     private boolean hotRefreshedThisRound;
+    private boolean listedThisRound;
 
     private long fullRescans;
     private long hotRescans;
+    private long listings;
     private long rescanNanos;
 
     /**
@@ -92,6 +101,15 @@ public final class SocketOwners implements ProcessEventListener {
             throw new IllegalArgumentException("fullRescanMinNanos < 0");
         }
         this.fullRescanMinNanos = fullRescanMinNanos;
+    }
+
+    /**
+     * Declares that every fork and exec of the machine reaches this object from now on (it was just
+     * subscribed to the proc connector). From the next listing or full scan on, a hot rescan no longer lists /proc
+     * for new pids, until events are lost ({@link #onOverrun}, or more than the queue holds).
+     */
+    public void followProcessEvents() {
+        followingEvents = true;
     }
 
     /** Starts a new round: the hot set may be rescanned once again. Called once per poll (or per packet). */
@@ -115,6 +133,12 @@ public final class SocketOwners implements ProcessEventListener {
         if (!snapshot.contains(inode) && !hotRefreshedThisRound) {
             refreshHot();
             snapshot = index.snapshot();
+            if (!snapshot.contains(inode) && !listedThisRound) {
+                // Its process's fork/exec event may still be on its way (the connector thread is
+                // behind): one listing costs far less than the full scan that would follow.
+                listNewPids();
+                snapshot = index.snapshot();
+            }
         }
         if (!snapshot.contains(inode)) {
             long now = nanoClock.getAsLong();
@@ -223,14 +247,28 @@ public final class SocketOwners implements ProcessEventListener {
                 index.refreshPid(e.getKey());
             }
         }
-        index.refreshNewPids();
+        listedThisRound = false;
+        if (!followingEvents || eventsLost.get()) {
+            listNewPids();
+        }
         hotRescans++;
         rescanNanos += nanoClock.getAsLong() - start;
+    }
+
+    private void listNewPids() {
+        if (followingEvents) {
+            // Every pid older than this listing is in the index after it; every newer one has an event.
+            eventsLost.set(false);
+        }
+        index.refreshNewPids();
+        listedThisRound = true;
+        listings++;
     }
 
     private void fullRescan() {
         long start = nanoClock.getAsLong();
         fullRescanWanted.set(false);
+        eventsLost.set(false); // set before the scan: a loss during it is kept
         index.refresh();
         lastFullRescanStart = start;
         fullRescans++;
@@ -249,6 +287,7 @@ public final class SocketOwners implements ProcessEventListener {
     private void enqueueActive(int pid) {
         if (queued.incrementAndGet() > MAX_QUEUED_EVENTS) {
             queued.decrementAndGet();
+            eventsLost.set(true);
             fullRescanWanted.set(true); // too busy to follow one by one: the next miss rescans all
             return;
         }
@@ -274,20 +313,22 @@ public final class SocketOwners implements ProcessEventListener {
 
     @Override
     public void onOverrun() {
+        eventsLost.set(true);
         fullRescanWanted.set(true);
     }
 
     /** What the resolver did so far. */
     public synchronized Stats stats() {
-        return new Stats(fullRescans, hotRescans, rescanNanos / 1_000_000, index.processCount(), pendingSince.size());
+        return new Stats(fullRescans, hotRescans, listings, rescanNanos / 1_000_000, index.processCount(), pendingSince.size());
     }
 
     /**
      * @param fullRescans   full /proc fd scans
      * @param hotRescans    hot-set rescans
+     * @param procListings  hot rescans that listed /proc for new pids (not following events, or events lost)
      * @param rescanMillis  wall time spent rescanning
      * @param processes     processes in the index
      * @param pendingInodes inodes waiting for a full rescan
      */
-    public record Stats(long fullRescans, long hotRescans, long rescanMillis, int processes, int pendingInodes) {}
+    public record Stats(long fullRescans, long hotRescans, long procListings, long rescanMillis, int processes, int pendingInodes) {}
 }

@@ -75,8 +75,25 @@ class ProcessRegistryLiveTest {
         assertThat(s.info().cmdline()).containsExactly(SLEEP.toString(), "0.01");
         assertThat(s.info().user()).isEqualTo("root");
         assertThat(s.info().uid()).isZero();
-        assertThat(s.sha256()).isEqualTo(TestProcesses.sha256(real));
+        assertThat(s.sha256()).as("hash error: %s", s.hashError()).isEqualTo(TestProcesses.sha256(real));
         assertThat(s.parents()).first().extracting(ProcessSnapshot.ParentLink::pid).isEqualTo((int) ProcessHandle.current().pid());
+    }
+
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    /** A fork that never execs is read after {@link ProcessRegistry#FORK_READ_DELAY}: one living 30 ms is still described. */
+    @Test
+    void aForkedChildThatNeverExecsAndExitsWithin30msIsDescribedAfterItExited() throws Exception {
+        Process py = new ProcessBuilder(PYTHON.toString(), "-c",
+                "import os, sys, time\npid = os.fork()\nif pid == 0:\n    time.sleep(0.03)\n    os._exit(0)\n"
+                        + "print(pid, flush=True)\nos.waitpid(pid, 0)\ntime.sleep(0.2)\n").start();
+        int child = Integer.parseInt(new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+        assertThat(py.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.exists(Path.of("/proc", Integer.toString(child)))).as("reaped").isFalse();
+        Optional<ProcessSnapshot> s = registry.snapshot(child);
+        assertThat(s).as("snapshot of the exited fork %d; %s", child, registry.stats()).isPresent();
+        assertThat(s.get().info().exe()).isEqualTo(PYTHON.toRealPath().toString());
+        assertThat(s.get().parents()).first().extracting(ProcessSnapshot.ParentLink::pid).isEqualTo((int) py.pid());
     }
 
     @Test

@@ -8,7 +8,6 @@ import dev.netwarden.linux.proc.SocketHolderSnapshot;
 import dev.netwarden.process.ProcessInfo;
 import dev.netwarden.process.SocketHolder;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,46 +19,42 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A {@link SocketHolderIndex} kept warm in the daemon so {@code conns} need not scan every fd of every
  * process itself.
  *
  * <p>How it stays right without rescanning everything: the full scan runs at start and then only when a
- * request names a socket the index does not know. Every {@code pollInterval} (and before each answer)
- * it lists /proc and scans just the processes that appeared since (a forked child, a new server) and
- * forgets those that exited: that is one directory listing when nothing changed. Before answering, each
+ * request names a socket the index does not know. Before each answer it lists /proc and scans just the
+ * processes that appeared since the last answer (a forked child, a new server) and forgets those that
+ * exited. That is done per request, not on a timer: between requests the daemon pays nothing (a poll
+ * every second cost about 0.1% of a core here, and scanned every short-lived process of the machine). Before answering, each
  * holder is re-checked with one readlink of {@code /proc/PID/fd/FD}, so a process that closed its copy
  * (accept-fork-close servers) is not reported; processes are read fresh per request. What it can miss:
  * a process that already existed and received an already-known socket through SCM_RIGHTS since the
  * last full scan — that holder is absent (never a wrong one).
  *
- * <p>Cost at idle: one /proc listing per poll. One thread owns the index; requests queue on it.
+ * <p>Cost at idle: nothing. One thread owns the index; requests queue on it.
  */
 public final class WarmSocketIndex implements SocketOwnerSource, Service {
-    private static final Logger LOG = Logger.getLogger("netwarden.owners");
     /** Inodes confirmed holderless by a full scan, remembered so they do not force a scan per request; bounded. */
     private static final int MAX_HOLDERLESS = 1 << 20;
 
-    private final Duration pollInterval;
     private final ProcessTable processList = new ProcessTable(ProcessTable.Detail.BASIC);
     private final AtomicLong fullScans = new AtomicLong();
     private final AtomicLong pidScans = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong lastFullScanMicros = new AtomicLong();
     private final AtomicLong lastAnswerMicros = new AtomicLong();
-    private ScheduledExecutorService owner;
+    private ExecutorService owner;
     private SocketHolderIndex index;
     private FdLinkReader links;
     private final Set<Long> holderless = new HashSet<>();
 
-    public WarmSocketIndex(Duration pollInterval) {
-        this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval is null");
+    public WarmSocketIndex() {
     }
 
     @Override
@@ -69,7 +64,7 @@ public final class WarmSocketIndex implements SocketOwnerSource, Service {
 
     @Override
     public void start() throws Exception {
-        owner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("socket-index").factory());
+        owner = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("socket-index").factory());
         try {
             owner.submit(() -> {
                 index = new SocketHolderIndex();
@@ -81,7 +76,6 @@ public final class WarmSocketIndex implements SocketOwnerSource, Service {
             owner.shutdownNow();
             throw new IllegalStateException("cannot scan /proc: " + e.getCause().getMessage(), e.getCause());
         }
-        owner.scheduleWithFixedDelay(this::syncPidsLogged, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -183,14 +177,6 @@ public final class WarmSocketIndex implements SocketOwnerSource, Service {
                 index.refreshPid(pid);
                 pidScans.incrementAndGet();
             }
-        }
-    }
-
-    private void syncPidsLogged() {
-        try {
-            syncPids();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "socket index: " + e.getMessage(), e);
         }
     }
 

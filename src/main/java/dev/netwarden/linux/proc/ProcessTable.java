@@ -108,9 +108,13 @@ public final class ProcessTable {
      * (same start time) and that it has not exec'd or renamed itself since (same comm).
      */
     public ProcStat readStat(int pid) {
+        byte[] bytes = readOrNull(pid, "stat");
+        if (bytes == null) {
+            return null;
+        }
         try {
-            return ProcStatParser.parse(Files.readAllBytes(procRoot.resolve(Integer.toString(pid)).resolve("stat")));
-        } catch (IOException | MalformedProcFileException e) {
+            return ProcStatParser.parse(bytes);
+        } catch (MalformedProcFileException e) {
             return null;
         }
     }
@@ -168,16 +172,13 @@ public final class ProcessTable {
 
     /** Reads a process now, bypassing the cache; null when it does not exist. */
     ProcessInfo read(int pid) {
-        Path dir = procRoot.resolve(Integer.toString(pid));
-        ProcStat stat;
-        try {
-            stat = ProcStatParser.parse(Files.readAllBytes(dir.resolve("stat")));
-        } catch (IOException | MalformedProcFileException e) {
+        ProcStat stat = readStat(pid);
+        if (stat == null) {
             return null;
         }
         int uid = -1;
         String user = null;
-        byte[] status = readOrNull(dir.resolve("status"));
+        byte[] status = readOrNull(pid, "status");
         if (status != null) {
             try {
                 uid = ProcStatusParser.parseUids(status).effective();
@@ -202,11 +203,11 @@ public final class ProcessTable {
             return new ProcessInfo(pid, stat.ppid(), uid, user, stat.comm(), exe, exeDeleted, List.of(),
                     stat.startTicks(), null, null);
         }
-        byte[] cmdlineBytes = readOrNull(dir.resolve("cmdline"));
+        byte[] cmdlineBytes = readOrNull(pid, "cmdline");
         List<String> cmdline = cmdlineBytes == null ? List.of() : CmdlineParser.parse(cmdlineBytes);
         String cgroup = null;
         String containerId = null;
-        byte[] cgroupBytes = readOrNull(dir.resolve("cgroup"));
+        byte[] cgroupBytes = readOrNull(pid, "cgroup");
         if (cgroupBytes != null) {
             try {
                 CgroupMembership membership = CgroupParser.parse(cgroupBytes);
@@ -227,12 +228,9 @@ public final class ProcessTable {
         return path.toString().getBytes(charset);
     }
 
-    private static byte[] readOrNull(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            return null; // exited (ENOENT, ESRCH) or not ours to read (EACCES): the field stays null
-        }
+    /** {@code ROOT/PID/NAME}, or null: exited (ENOENT, ESRCH) or not ours to read (EACCES). */
+    private byte[] readOrNull(int pid, String name) {
+        return ProcFileReader.forThisThread().read(procRootBytes, pid, name);
     }
 
     /** The pid named by a /proc entry, or -1 when the name is not a positive decimal int. */

@@ -177,7 +177,9 @@ class PassiveMonitorLiveTest {
             for (String[] hp : new String[][] {{"127.0.0.1", "7300"}, {"::1", "7301"}}) {
                 Process srv = peer(ns, "udp-server", hp[0], hp[1]);
                 expect(srv, "bound");
-                Process cli = peer(ns, "udp-client", hp[0], hp[1], "1.0");
+                // Held longer than the full-rescan interval (2 s): without process events (none are fed here) a
+                // pid the index saw before it exec'd python is found by the full rescan, not the hot one.
+                Process cli = peer(ns, "udp-client", hp[0], hp[1], "3.0");
                 int cport = port(expect(cli, "sent"));
                 int sport = Integer.parseInt(hp[1]);
                 FlowEvent.Opened server = awaitOne(sink, o -> o.transport() == Transport.UDP && o.local().port() == sport

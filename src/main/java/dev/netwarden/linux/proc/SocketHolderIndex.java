@@ -115,6 +115,26 @@ public final class SocketHolderIndex {
     }
 
     /**
+     * Rescans one process, as {@link #refreshPid}, and tells whether it holds the socket
+     * {@code inode} now. Answers from the fresh scan of that one process only (no snapshot rebuild):
+     * the cheap confirmation that a process making many connections holds its newest socket.
+     */
+    public boolean refreshPidHolds(int pid, long inode) {
+        refreshPid(pid);
+        PidSockets s = byPid.get(pid);
+        if (s == null || s.unreadable()) {
+            return false;
+        }
+        long[] inodes = s.inodes();
+        for (int i = s.count() - 1; i >= 0; i--) { // a new socket usually has a high fd: look from the end
+            if (inodes[i] == inode) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Scans only the processes that are in /proc but not in the index (started since the last scan),
      * for a caller that learns about new processes by looking rather than from process events. Costs
      * one listing of /proc plus the new processes' fds; a known process that opened a new socket is

@@ -73,6 +73,20 @@ class SocketHolderIndexFakeTreeTest {
     }
 
     @Test
+    void refreshPidHoldsConfirmsFromOneFreshScan() throws Exception {
+        FakeProcTree tree = tree();
+        SocketHolderIndex index = new SocketHolderIndex(tree.root(), null, 1);
+        index.refresh();
+        tree.socketFd(100, 8, 7001);
+        assertThat(index.refreshPidHolds(100, 7001)).isTrue();
+        assertThat(index.refreshPidHolds(100, 5001)).isTrue();
+        assertThat(index.refreshPidHolds(200, 7001)).as("another process's socket").isFalse();
+        assertThat(index.refreshPidHolds(400, 5001)).as("unreadable").isFalse();
+        assertThat(index.refreshPidHolds(999, 5001)).as("gone").isFalse();
+        assertThat(index.holders(7001)).containsExactly(new SocketHolder(100, 8));
+    }
+
+    @Test
     void refreshDropsGoneProcesses() throws Exception {
         FakeProcTree tree = tree();
         SocketHolderIndex index = new SocketHolderIndex(tree.root(), null, 1);

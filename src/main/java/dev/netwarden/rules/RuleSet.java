@@ -77,6 +77,8 @@ public final class RuleSet {
     private final Entry[] entries;
     private final Map<String, int[]> byExe;
     private final int[] generic;
+    /** {@link #generic} without the rules that need a domain (host, host_regex): asked when the domain is unknown. */
+    private final int[] genericNoDomain;
     private final Set<Integer> exitPids;
 
     private RuleSet(List<Entry> sorted) {
@@ -102,7 +104,13 @@ public final class RuleSet {
         exe.forEach((k, v) -> index.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
         this.byExe = index;
         this.generic = rest.stream().mapToInt(Integer::intValue).toArray();
+        this.genericNoDomain = rest.stream().filter(i -> !needsDomain(entries[i].rule)).mapToInt(Integer::intValue).toArray();
         this.exitPids = Set.copyOf(pids);
+    }
+
+    /** A host or host_regex condition never matches a connection whose domain is unknown (rules.md). */
+    private static boolean needsDomain(Rule r) {
+        return r.condition(ConditionKind.HOST) != null || r.condition(ConditionKind.HOST_REGEX) != null;
     }
 
     public static final RuleSet EMPTY = new RuleSet(List.of());
@@ -181,7 +189,7 @@ public final class RuleSet {
                 a = hit;
             }
         }
-        int[] b = generic;
+        int[] b = facts.domain() == null ? genericNoDomain : generic;
         int i = 0;
         int j = 0;
         while (i < a.length || j < b.length) {

@@ -190,6 +190,7 @@ public final class RuleSet {
             }
         }
         int[] b = facts.domain() == null ? genericNoDomain : generic;
+        ListMembership asked = lists == ListMembership.NONE ? lists : new DecisionLists(lists);
         int i = 0;
         int j = 0;
         while (i < a.length || j < b.length) {
@@ -200,7 +201,7 @@ public final class RuleSet {
                 next = b[j++];
             }
             Entry e = entries[next];
-            if (!e.live(nowMillis) || !e.matches(facts, lists)) {
+            if (!e.live(nowMillis) || !e.matches(facts, asked)) {
                 continue;
             }
             if (consume && e.rule.duration() instanceof RuleDuration.Once && !e.consumed.compareAndSet(false, true)) {

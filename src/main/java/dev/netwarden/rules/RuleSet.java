@@ -31,11 +31,15 @@ public final class RuleSet {
         private final Condition[] conditions;
         private final AtomicBoolean consumed = new AtomicBoolean();
         private final long expiresAt;
+        /** The networks of its cidr condition (one must contain the remote address), or null: a cheap first test. */
+        private final Network[] networks;
 
         Entry(Rule rule, Path source) {
             this.rule = rule;
             this.source = source;
             this.conditions = rule.conditions().toArray(Condition[]::new);
+            Condition cidr = rule.condition(ConditionKind.CIDR);
+            this.networks = cidr == null ? null : cidr.values().stream().map(Network::parse).toArray(Network[]::new);
             this.expiresAt = rule.duration() instanceof RuleDuration.Expires e ? e.until().toEpochMilli() : Long.MAX_VALUE;
         }
 
@@ -106,6 +110,15 @@ public final class RuleSet {
         this.generic = rest.stream().mapToInt(Integer::intValue).toArray();
         this.genericNoDomain = rest.stream().filter(i -> !needsDomain(entries[i].rule)).mapToInt(Integer::intValue).toArray();
         this.exitPids = Set.copyOf(pids);
+    }
+
+    private static boolean anyContains(Network[] networks, byte[] address) {
+        for (Network n : networks) {
+            if (n.contains(address)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A host or host_regex condition never matches a connection whose domain is unknown (rules.md). */
@@ -191,6 +204,7 @@ public final class RuleSet {
         }
         int[] b = facts.domain() == null ? genericNoDomain : generic;
         ListMembership asked = lists == ListMembership.NONE ? lists : new DecisionLists(lists);
+        byte[] remote = null;
         int i = 0;
         int j = 0;
         while (i < a.length || j < b.length) {
@@ -201,6 +215,14 @@ public final class RuleSet {
                 next = b[j++];
             }
             Entry e = entries[next];
+            if (e.networks != null) {
+                if (remote == null) {
+                    remote = facts.remote().address().getAddress();
+                }
+                if (!anyContains(e.networks, remote)) {
+                    continue;
+                }
+            }
             if (!e.live(nowMillis) || !e.matches(facts, asked)) {
                 continue;
             }

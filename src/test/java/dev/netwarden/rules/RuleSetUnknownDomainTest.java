@@ -9,7 +9,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A connection without a domain skips the rules that need one (host, host_regex) without changing
+ * A connection without a domain skips the rules that need one (host, host_regex), and a rule whose
+ * cidr does not contain the remote address is skipped before its other conditions, without changing
  * any decision: the order of the rules that remain is kept, and with a domain the host rules are
  * asked again in their place.
  */
@@ -35,6 +36,9 @@ class RuleSetUnknownDomainTest {
     void withoutADomainTheHostRulesAreSkippedAndTheRestDecideInOrder() {
         assertThat(decide(Facts.curl(null).port(443))).isEqualTo("c-net");
         assertThat(decide(Facts.curl(null).port(80))).isEqualTo("e-any");
+        assertThat(decide(Facts.curl(null).port(443).remote("198.51.100.1"))).as("outside the cidr").isEqualTo("e-any");
+        assertThat(decide(Facts.curl(null).port(443).remote("2001:db8::1"))).as("another family").isEqualTo("e-any");
+        assertThat(decide(Facts.curl(null).port(443).remote("192.0.2.255"))).isEqualTo("c-net");
     }
 
     @Test

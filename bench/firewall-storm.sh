@@ -7,6 +7,8 @@
 #
 #   bench/firewall-storm.sh [-k K=20000] [-c C=32] [--repeat R=1] [--scenarios "none nfq cmd osn"]
 #                           [--rules N=1000] [--domains N=100000] [--out FILE]
+# Environment: NW_NETWARDEN (launcher to measure, default bin/netwarden), NW_JAVA_TOOL_OPTIONS (passed to
+# the daemon's JVM, e.g. a JFR recording), NWB_FW_WAIT (seconds the daemon gets to start, default 8).
 #
 # The rules are a realistic mix, none matching the storm client (nwb-storm, uid 0, to 198.18.0.2
 # ports 9000-9007), so every connection is checked against all of them and falls to the default
@@ -43,6 +45,7 @@ BENCH=${NWB_BENCH:-$repo/../shared/bench}
 [ -x "$BENCH/connstorm.sh" ] || BENCH=/work/shared/bench
 [ -x "$NWB_WORK/bin/nwb-storm" ] && [ -x "$NWB_WORK/bin/nwb-nfq-accept" ] || "$BENCH/build.sh"
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+NW=${NW_NETWARDEN:-$repo/bin/netwarden}   # another build to compare (e.g. a worktree of an older commit)
 
 ts="$(date +%Y%m%d-%H%M%S)"
 work="${NW_BENCH_WORK:-/tmp/nw-bench}/firewall-storm-$ts"; mkdir -p "$work/rules" "$work/lists" "$work/data"
@@ -86,12 +89,12 @@ with open(listfile, "w") as f:
         f.write(f"ad{j}.tracker{j % 997}.example\n")
 EOF
 log "wrote $NRULES rule files to $work/rules and $NDOMAINS domains to $work/lists/bench.list"
-NETWARDEN_NO_BUILD=0 "$repo/bin/netwarden" --version >/dev/null 2>&1 || true   # build the jar once, outside the storm
-nrules_ok="$("$repo/bin/netwarden" rules list --rules-dir "$work/rules" --json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); r=d.get("rules", d) if isinstance(d, dict) else d; print(len(r))' 2>/dev/null || echo "?")"
+NETWARDEN_NO_BUILD=0 "$NW" --version >/dev/null 2>&1 || true   # build the jar once, outside the storm
+nrules_ok="$("$NW" rules list --rules-dir "$work/rules" --json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); r=d.get("rules", d) if isinstance(d, dict) else d; print(len(r))' 2>/dev/null || echo "?")"
 log "netwarden rules list reads back $nrules_ok rules"
 
 # ---------------------------------------------------------------- storms
-export NWB_FW_CMD="env NETWARDEN_NO_BUILD=1 JAVA_TOOL_OPTIONS='${NW_JAVA_TOOL_OPTIONS:-}' $repo/bin/netwarden daemon --level intercept --data-dir $work/data --rules-dir $work/rules --set firewall.lists_dir=$work/lists"
+export NWB_FW_CMD="env NETWARDEN_NO_BUILD=1 JAVA_TOOL_OPTIONS='${NW_JAVA_TOOL_OPTIONS:-}' $NW daemon --level intercept --data-dir $work/data --rules-dir $work/rules --set firewall.lists_dir=$work/lists"
 export NWB_FW_RULE=own NWB_FW_WAIT=${NWB_FW_WAIT:-8}
 before="$(ls "$NWB_WORK"/results/connstorm-*.md 2>/dev/null | sort | tail -1 || true)"
 log "connstorm: K=$K C=$C scenarios: $SCEN"

@@ -141,12 +141,14 @@ public final class SocketOwners implements ProcessEventListener {
         if (inode == 0) {
             return Attribution.unknown(REASON_NO_INODE);
         }
-        SocketHolderSnapshot snapshot = index.snapshot();
-        if (!snapshot.contains(inode) && !hotRefreshedThisRound) {
+        if (!hotRefreshedThisRound && !index.knows(inode)) { // no snapshot rebuild for a socket nobody held yet
             Attribution byLastOwner = resolveByLastOwner(inode);
             if (byLastOwner != null) {
                 return byLastOwner;
             }
+        }
+        SocketHolderSnapshot snapshot = index.snapshot();
+        if (!snapshot.contains(inode) && !hotRefreshedThisRound) {
             refreshHot();
             snapshot = index.snapshot();
         }

@@ -97,6 +97,28 @@ log "netwarden rules list reads back $nrules_ok rules"
 # ---------------------------------------------------------------- storms
 export NWB_FW_CMD="env NETWARDEN_NO_BUILD=1 NETWARDEN_JAVA_OPTS='${NW_JAVA_OPTS:-}' JAVA_TOOL_OPTIONS='${NW_JAVA_TOOL_OPTIONS:-}' $NW daemon --level intercept --data-dir $work/data --rules-dir $work/rules --set firewall.lists_dir=$work/lists"
 export NWB_FW_RULE=own NWB_FW_WAIT=${NWB_FW_WAIT:-8}
+# netwarden's own counters: its control socket is polled while it runs (the last answer is kept).
+python3 - "$work/data/control.sock" "$work/status.json" <<'EOF' &
+import json, os, socket, sys, time
+sock, out = sys.argv[1], sys.argv[2]
+deadline = time.time() + 900
+while time.time() < deadline:
+    try:
+        s = socket.socket(socket.AF_UNIX); s.settimeout(2); s.connect(sock)
+        s.sendall(b'{"op":"status"}\n'); buf = b""
+        while not buf.endswith(b"\n"):
+            chunk = s.recv(65536)
+            if not chunk: break
+            buf += chunk
+        s.close()
+        if buf.strip():
+            open(out + ".tmp", "wb").write(buf); os.replace(out + ".tmp", out)
+    except OSError:
+        if os.path.exists(out) and not os.path.exists(sock): break
+    time.sleep(0.5)
+EOF
+POLLER=$!
+trap 'kill $POLLER 2>/dev/null || true' EXIT
 before="$(ls "$NWB_WORK"/results/connstorm-*.md 2>/dev/null | sort | tail -1 || true)"
 log "connstorm: K=$K C=$C scenarios: $SCEN"
 "$BENCH/connstorm.sh" -k "$K" -c "$C" --repeat "$REPEAT" --no-failmodes --scenarios "$SCEN" > "$work/connstorm.out" 2> "$work/connstorm.err" || {
@@ -104,6 +126,8 @@ log "connstorm: K=$K C=$C scenarios: $SCEN"
 md="$(ls "$NWB_WORK"/results/connstorm-*.md | sort | tail -1)"
 [ "$md" != "$before" ] || { echo "no new connstorm report" >&2; exit 1; }
 tsv="${md%.md}.tsv"
+
+kill $POLLER 2>/dev/null || true
 
 # ---------------------------------------------------------------- table
 python3 - "$tsv" "$K" "$C" "$NRULES" "$NDOMAINS" > "$OUT" <<'EOF'
@@ -137,6 +161,17 @@ EOF
 {
   echo
   grep -E "root namespace firewall" "$md" | sed 's/^/- /'
+  if [ -f "$work/status.json" ]; then
+    python3 - "$work/status.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1])); sv = d.get("services", {})
+fw = sv.get("intercept", {}).get("firewall", {}); own = sv.get("monitor", {}).get("owners", {})
+print(f"- netwarden's last status during the storms: intercept queued {sv.get('intercept', {}).get('queued')}, "
+      f"decided by rule {fw.get('decided_by_rule')} / by default {fw.get('decided_by_default')}; owners: "
+      f"full rescans {own.get('full_rescans')}, hot rescans {own.get('hot_rescans')}, last-owner hits {own.get('last_owner_hits')}, "
+      f"snapshot cache hits {own.get('owner_cache_hits')}")
+EOF
+  fi
   echo "- connstorm report: $md; netwarden's log: $(ls -d "$NWB_WORK"/run/connstorm-* | sort | tail -1)/cmd.err"
 } >> "$OUT"
 cat "$OUT"

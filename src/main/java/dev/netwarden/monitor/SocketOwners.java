@@ -45,6 +45,18 @@ import java.util.function.LongSupplier;
  * an ancestor of another holder are kept — the process that inherited the socket is the one using
  * it — and of those the lowest pid. Deterministic, and never a process that does not hold the socket.
  *
+ * <p><b>A process making many connections</b> (a browser, a crawler, a storm): the last sole holder
+ * resolved is asked first. Its fd directory alone is rescanned, and only when it holds the new inode
+ * now is it the answer — the inode is always confirmed, never assumed from the pid or uid. This
+ * shortcut is taken only while it cannot differ from the hot-set rescan: process events are arriving
+ * (so a fork that could share the socket is seen), that process has not forked since the last
+ * hot-set rescan, no events were lost, no exit is pending. On every path, a sole holder's
+ * {@link ProcessSnapshot} is reused for up to {@link #OWNER_TTL_NANOS} instead of being read again
+ * from /proc per connection, unless an exec, comm change or exit event for that pid arrived since it
+ * was read. What is left: an exec whose event the connector thread has not read yet when the new
+ * program's first connection is resolved, within that window; and a child forked off a socket it
+ * shares whose fork event is still unread (the hot-set rescan would list /proc and find it).
+ *
  * <p>Thread-safe: the resolving methods are synchronized (the index is single-threaded); the
  * {@link ProcessEventListener} methods only enqueue.
  */
@@ -59,6 +71,8 @@ public final class SocketOwners implements ProcessEventListener {
     private static final int MAX_QUEUED_EVENTS = 4096;
     private static final int MAX_PENDING = 65_536;
     private static final int MAX_HOLDERS_EXAMINED = 16;
+    /** How long the last sole holder's snapshot is reused without reading /proc again. */
+    static final long OWNER_TTL_NANOS = 100_000_000L;
 
     private final SocketHolderIndex index;
     private final ProcessDirectory processes;
@@ -81,6 +95,25 @@ public final class SocketOwners implements ProcessEventListener {
     private long lastFullRescanStart = Long.MIN_VALUE;
     private boolean hotRefreshedThisRound;
     private boolean listedThisRound;
+
+    /** The last sole holder resolved (written by the resolving thread); -1 none. */
+    private volatile int lastOwnerPid = -1;
+    /** It forked since the last hot-set rescan: a child may share its sockets (set by the event thread). */
+    private volatile boolean ownerForked;
+    private CachedOwner cachedOwner;
+    /** The pid whose snapshot is cached, and a count of its exec/comm/exit events (written by the event thread only). */
+    private volatile int cachedOwnerPid = -1;
+    private volatile long cachedOwnerEvents;
+    private volatile boolean eventsArrive;
+    /**
+     * Process events were lost (overrun, queue full) since the last full rescan. Unlike {@link #eventsLost}
+     * a /proc listing does not clear it: a lost fork of the last owner is not found by a listing.
+     */
+    private volatile boolean lostSinceFullRescan;
+    private long lastOwnerHits;
+    private long ownerCacheHits;
+
+    private record CachedOwner(int pid, Attribution attribution, long readNanos, long events) {}
 
     private long fullRescans;
     private long hotRescans;
@@ -129,6 +162,12 @@ public final class SocketOwners implements ProcessEventListener {
         if (inode == 0) {
             return Attribution.unknown(REASON_NO_INODE);
         }
+        if (!hotRefreshedThisRound && !index.knows(inode)) { // no snapshot rebuild for a socket nobody held yet
+            Attribution byLastOwner = resolveByLastOwner(inode);
+            if (byLastOwner != null) {
+                return byLastOwner;
+            }
+        }
         SocketHolderSnapshot snapshot = index.snapshot();
         if (!snapshot.contains(inode) && !hotRefreshedThisRound) {
             refreshHot();
@@ -168,7 +207,88 @@ public final class SocketOwners implements ProcessEventListener {
         return choose(snapshot.holders(inode));
     }
 
+    /**
+     * The last sole holder, when it holds {@code inode} now (its fds just rescanned) and nothing
+     * queued or lost could add another holder; else null (the caller takes the hot-set path).
+     */
+    private Attribution resolveByLastOwner(long inode) {
+        int pid = lastOwnerPid;
+        if (pid <= 0 || !eventsArrive || lostSinceFullRescan || ownerForked || !exitedPids.isEmpty()) {
+            return null;
+        }
+        // Processes that forked or exec'd elsewhere on the machine: rescanned as the hot set would
+        // (per event, not per packet), so the queue neither grows nor overflows while this path is taken.
+        for (Integer p; (p = activePids.poll()) != null; ) {
+            queued.decrementAndGet();
+            index.refreshPid(p);
+        }
+        if (!index.refreshPidHolds(pid, inode)) {
+            return null;
+        }
+        long now = nanoClock.getAsLong();
+        Attribution a = ownerOf(pid, now);
+        if (a == null) {
+            return null;
+        }
+        noteHolder(pid, now);
+        lastOwnerHits++;
+        return a;
+    }
+
+    /**
+     * The snapshot of the sole holder {@code pid}: the cached one while it is younger than
+     * {@link #OWNER_TTL_NANOS} and no exec, comm or exit event for {@code pid} came since it was
+     * read; else read now (and cached). Null when the process is gone.
+     */
+    private Attribution ownerOf(int pid, long now) {
+        CachedOwner c = cachedOwner;
+        if (c != null && c.pid() == pid && c.events() == cachedOwnerEvents && now - c.readNanos() <= OWNER_TTL_NANOS) {
+            ownerCacheHits++;
+            return c.attribution();
+        }
+        cachedOwnerPid = pid; // from here on, events for pid are counted
+        long events = cachedOwnerEvents;
+        Optional<ProcessSnapshot> s = processes.snapshot(pid);
+        if (s.isEmpty()) {
+            cachedOwner = null;
+            return null;
+        }
+        Attribution a = Attribution.of(s.get());
+        cachedOwner = s.get().hashError() == null ? new CachedOwner(pid, a, now, events) : null; // a pending hash: asked again
+        return a;
+    }
+
+    /** The one pid behind every holder, or -1 when there are several. */
+    private static int singlePid(List<SocketHolder> holders) {
+        int pid = -1;
+        for (SocketHolder h : holders) {
+            if (pid != -1 && h.pid() != pid) {
+                return -1;
+            }
+            pid = h.pid();
+        }
+        return pid;
+    }
+
+    private void processChanged(int pid) {
+        eventsArrive = true;
+        if (pid == cachedOwnerPid) {
+            cachedOwnerEvents++; // single writer: the event thread
+        }
+    }
+
     private Attribution choose(List<SocketHolder> holders) {
+        int single = singlePid(holders);
+        if (single > 0) {
+            long now = nanoClock.getAsLong();
+            Attribution a = ownerOf(single, now);
+            if (a == null) {
+                return Attribution.unknown(REASON_HOLDER_GONE);
+            }
+            noteHolder(single, now);
+            lastOwnerPid = single;
+            return a;
+        }
         List<ProcessSnapshot> live = new ArrayList<>(Math.min(holders.size(), MAX_HOLDERS_EXAMINED));
         int lastPid = -1;
         for (SocketHolder h : holders) {
@@ -201,6 +321,7 @@ public final class SocketOwners implements ProcessEventListener {
         for (ProcessSnapshot s : live) {
             noteHolder(s.info().pid(), now);
         }
+        lastOwnerPid = live.size() == 1 ? chosen.info().pid() : -1;
         return Attribution.of(chosen);
     }
 
@@ -233,6 +354,7 @@ public final class SocketOwners implements ProcessEventListener {
 
     private void refreshHot() {
         hotRefreshedThisRound = true;
+        ownerForked = false; // before draining: a fork reported from now on is queued and flags again
         long start = nanoClock.getAsLong();
         applyExits();
         for (Integer pid; (pid = activePids.poll()) != null; ) {
@@ -269,6 +391,8 @@ public final class SocketOwners implements ProcessEventListener {
         long start = nanoClock.getAsLong();
         fullRescanWanted.set(false);
         eventsLost.set(false); // set before the scan: a loss during it is kept
+        lostSinceFullRescan = false;
+        ownerForked = false;
         index.refresh();
         lastFullRescanStart = start;
         fullRescans++;
@@ -288,6 +412,7 @@ public final class SocketOwners implements ProcessEventListener {
         if (queued.incrementAndGet() > MAX_QUEUED_EVENTS) {
             queued.decrementAndGet();
             eventsLost.set(true);
+            lostSinceFullRescan = true;
             fullRescanWanted.set(true); // too busy to follow one by one: the next miss rescans all
             return;
         }
@@ -296,16 +421,27 @@ public final class SocketOwners implements ProcessEventListener {
 
     @Override
     public void onFork(int parentPid, int childPid) {
+        eventsArrive = true;
+        if (parentPid == lastOwnerPid) {
+            ownerForked = true;
+        }
         enqueueActive(childPid);
     }
 
     @Override
     public void onExec(int pid) {
+        processChanged(pid);
         enqueueActive(pid);
     }
 
     @Override
+    public void onComm(int pid) {
+        processChanged(pid);
+    }
+
+    @Override
     public void onExit(int pid, int exitCode) {
+        processChanged(pid);
         if (exitedPids.size() < MAX_QUEUED_EVENTS) {
             exitedPids.add(pid);
         }
@@ -314,12 +450,14 @@ public final class SocketOwners implements ProcessEventListener {
     @Override
     public void onOverrun() {
         eventsLost.set(true);
+        lostSinceFullRescan = true;
         fullRescanWanted.set(true);
     }
 
     /** What the resolver did so far. */
     public synchronized Stats stats() {
-        return new Stats(fullRescans, hotRescans, listings, rescanNanos / 1_000_000, index.processCount(), pendingSince.size());
+        return new Stats(fullRescans, hotRescans, listings, rescanNanos / 1_000_000, index.processCount(), pendingSince.size(),
+                lastOwnerHits, ownerCacheHits);
     }
 
     /**
@@ -329,6 +467,9 @@ public final class SocketOwners implements ProcessEventListener {
      * @param rescanMillis  wall time spent rescanning
      * @param processes     processes in the index
      * @param pendingInodes inodes waiting for a full rescan
+     * @param lastOwnerHits new sockets confirmed in the last sole holder's fds (no hot-set rescan)
+     * @param ownerCacheHits sole holders answered from the cached snapshot (no /proc read)
      */
-    public record Stats(long fullRescans, long hotRescans, long procListings, long rescanMillis, int processes, int pendingInodes) {}
+    public record Stats(long fullRescans, long hotRescans, long procListings, long rescanMillis, int processes, int pendingInodes,
+                        long lastOwnerHits, long ownerCacheHits) {}
 }

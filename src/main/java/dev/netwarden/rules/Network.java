@@ -55,7 +55,11 @@ record Network(byte[] prefix, int bits, String text) {
     }
 
     boolean contains(InetAddress address) {
-        byte[] b = address.getAddress();
+        return contains(address.getAddress());
+    }
+
+    /** As {@link #contains(InetAddress)}, for the address's bytes (taken once per decision, not once per rule). */
+    boolean contains(byte[] b) {
         if (b.length != prefix.length) {
             return false;
         }

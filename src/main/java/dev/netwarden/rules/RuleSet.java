@@ -31,11 +31,15 @@ public final class RuleSet {
         private final Condition[] conditions;
         private final AtomicBoolean consumed = new AtomicBoolean();
         private final long expiresAt;
+        /** The networks of its cidr condition (one must contain the remote address), or null: a cheap first test. */
+        private final Network[] networks;
 
         Entry(Rule rule, Path source) {
             this.rule = rule;
             this.source = source;
             this.conditions = rule.conditions().toArray(Condition[]::new);
+            Condition cidr = rule.condition(ConditionKind.CIDR);
+            this.networks = cidr == null ? null : cidr.values().stream().map(Network::parse).toArray(Network[]::new);
             this.expiresAt = rule.duration() instanceof RuleDuration.Expires e ? e.until().toEpochMilli() : Long.MAX_VALUE;
         }
 
@@ -77,6 +81,8 @@ public final class RuleSet {
     private final Entry[] entries;
     private final Map<String, int[]> byExe;
     private final int[] generic;
+    /** {@link #generic} without the rules that need a domain (host, host_regex): asked when the domain is unknown. */
+    private final int[] genericNoDomain;
     private final Set<Integer> exitPids;
 
     private RuleSet(List<Entry> sorted) {
@@ -102,7 +108,22 @@ public final class RuleSet {
         exe.forEach((k, v) -> index.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
         this.byExe = index;
         this.generic = rest.stream().mapToInt(Integer::intValue).toArray();
+        this.genericNoDomain = rest.stream().filter(i -> !needsDomain(entries[i].rule)).mapToInt(Integer::intValue).toArray();
         this.exitPids = Set.copyOf(pids);
+    }
+
+    private static boolean anyContains(Network[] networks, byte[] address) {
+        for (Network n : networks) {
+            if (n.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A host or host_regex condition never matches a connection whose domain is unknown (rules.md). */
+    private static boolean needsDomain(Rule r) {
+        return r.condition(ConditionKind.HOST) != null || r.condition(ConditionKind.HOST_REGEX) != null;
     }
 
     public static final RuleSet EMPTY = new RuleSet(List.of());
@@ -181,7 +202,9 @@ public final class RuleSet {
                 a = hit;
             }
         }
-        int[] b = generic;
+        int[] b = facts.domain() == null ? genericNoDomain : generic;
+        ListMembership asked = lists == ListMembership.NONE ? lists : new DecisionLists(lists);
+        byte[] remote = null;
         int i = 0;
         int j = 0;
         while (i < a.length || j < b.length) {
@@ -192,7 +215,15 @@ public final class RuleSet {
                 next = b[j++];
             }
             Entry e = entries[next];
-            if (!e.live(nowMillis) || !e.matches(facts, lists)) {
+            if (e.networks != null) {
+                if (remote == null) {
+                    remote = facts.remote().address().getAddress();
+                }
+                if (!anyContains(e.networks, remote)) {
+                    continue;
+                }
+            }
+            if (!e.live(nowMillis) || !e.matches(facts, asked)) {
                 continue;
             }
             if (consume && e.rule.duration() instanceof RuleDuration.Once && !e.consumed.compareAndSet(false, true)) {

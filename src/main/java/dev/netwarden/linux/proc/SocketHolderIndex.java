@@ -8,8 +8,10 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongPredicate;
@@ -48,6 +50,12 @@ public final class SocketHolderIndex {
     private final Map<Integer, PidSockets> byPid = new HashMap<>();
     private int unreadable;
     private SocketHolderSnapshot snapshot;
+    /** Most changed pids remembered for {@link #knows}; beyond it, a rebuild answers. */
+    private static final int MAX_CHANGES_TRACKED = 64;
+    /** The last snapshot built (stale once {@link #snapshot} is null) and the pids rescanned or removed since. */
+    private SocketHolderSnapshot lastBuilt;
+    private final Set<Integer> changedSinceBuilt = new HashSet<>();
+    private boolean allChanged = true;
 
     /** All sockets of the machine's /proc, scanned on up to 2 threads. */
     public SocketHolderIndex() {
@@ -92,7 +100,7 @@ public final class SocketHolderIndex {
                     put(pids[i], results[i]);
                 }
             }
-            snapshot = null;
+            invalidateAll();
         } finally {
             main.close(procFd);
         }
@@ -108,10 +116,21 @@ public final class SocketHolderIndex {
             if (result != null) {
                 put(pid, result);
             }
-            snapshot = null;
+            invalidate(pid);
         } finally {
             main.close(procFd);
         }
+    }
+
+    /**
+     * Rescans one process, as {@link #refreshPid}, and tells whether it holds the socket
+     * {@code inode} now. Answers from the fresh scan of that one process only (no snapshot rebuild):
+     * the cheap confirmation that a process making many connections holds its newest socket.
+     */
+    public boolean refreshPidHolds(int pid, long inode) {
+        refreshPid(pid);
+        PidSockets s = byPid.get(pid);
+        return s != null && !s.unreadable() && holds(s, inode);
     }
 
     /**
@@ -132,7 +151,7 @@ public final class SocketHolderIndex {
                 PidSockets result = scanOne(main, procFd, pid);
                 if (result != null) {
                     put(pid, result);
-                    snapshot = null;
+                    invalidate(pid);
                 }
                 scanned++;
             }
@@ -149,7 +168,7 @@ public final class SocketHolderIndex {
             if (old.unreadable()) {
                 unreadable--;
             }
-            snapshot = null;
+            invalidate(pid);
         }
     }
 
@@ -168,6 +187,57 @@ public final class SocketHolderIndex {
         return byPid.entrySet().stream().filter(e -> e.getValue().count() > 0).mapToInt(e -> e.getKey()).toArray();
     }
 
+    /**
+     * Whether any process in the index holds {@code inode}, without rebuilding the snapshot after a
+     * few per-pid changes: the last snapshot built answers for the processes unchanged since, and the
+     * changed ones are asked directly. Never a false "no"; a "yes" may come from a process that let
+     * the socket go since (the caller then asks {@link #snapshot()}, which is exact). Rebuilding costs
+     * time in proportion to every socket of the machine, so the packet path asks this first.
+     */
+    public boolean knows(long inode) {
+        if (snapshot != null) {
+            return snapshot.contains(inode);
+        }
+        if (allChanged || lastBuilt == null) {
+            return snapshot().contains(inode);
+        }
+        if (lastBuilt.contains(inode)) {
+            return true;
+        }
+        for (int pid : changedSinceBuilt) {
+            PidSockets s = byPid.get(pid);
+            if (s != null && holds(s, inode)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean holds(PidSockets s, long inode) {
+        long[] inodes = s.inodes();
+        for (int i = s.count() - 1; i >= 0; i--) { // a new socket usually has a high fd: look from the end
+            if (inodes[i] == inode) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void invalidate(int pid) {
+        snapshot = null;
+        if (!allChanged) {
+            changedSinceBuilt.add(pid);
+            if (changedSinceBuilt.size() > MAX_CHANGES_TRACKED) {
+                allChanged = true;
+            }
+        }
+    }
+
+    private void invalidateAll() {
+        snapshot = null;
+        allChanged = true;
+    }
+
     /** The current state as an immutable lookup table; rebuilt only after a change. */
     public SocketHolderSnapshot snapshot() {
         if (snapshot == null) {
@@ -177,6 +247,9 @@ public final class SocketHolderIndex {
                 sockets[i] = byPid.get(pids[i]);
             }
             snapshot = SocketHolderSnapshot.build(pids, sockets, unreadable);
+            lastBuilt = snapshot;
+            changedSinceBuilt.clear();
+            allChanged = false;
         }
         return snapshot;
     }

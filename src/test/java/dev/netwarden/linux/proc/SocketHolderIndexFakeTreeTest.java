@@ -73,6 +73,46 @@ class SocketHolderIndexFakeTreeTest {
     }
 
     @Test
+    void refreshPidHoldsConfirmsFromOneFreshScan() throws Exception {
+        FakeProcTree tree = tree();
+        SocketHolderIndex index = new SocketHolderIndex(tree.root(), null, 1);
+        index.refresh();
+        tree.socketFd(100, 8, 7001);
+        assertThat(index.refreshPidHolds(100, 7001)).isTrue();
+        assertThat(index.refreshPidHolds(100, 5001)).isTrue();
+        assertThat(index.refreshPidHolds(200, 7001)).as("another process's socket").isFalse();
+        assertThat(index.refreshPidHolds(400, 5001)).as("unreadable").isFalse();
+        assertThat(index.refreshPidHolds(999, 5001)).as("gone").isFalse();
+        assertThat(index.holders(7001)).containsExactly(new SocketHolder(100, 8));
+    }
+
+    @Test
+    void knowsAnswersFromTheLastSnapshotAndTheChangedPidsWithoutANewFalseNo() throws Exception {
+        FakeProcTree tree = tree();
+        SocketHolderIndex index = new SocketHolderIndex(tree.root(), null, 1);
+        index.refresh();
+        assertThat(index.knows(5001)).isTrue(); // builds
+        assertThat(index.knows(7001)).isFalse();
+        tree.socketFd(300, 8, 7001);
+        index.refreshPid(300);
+        assertThat(index.knows(7001)).as("a changed pid's new socket").isTrue();
+        assertThat(index.knows(5002)).as("an unchanged pid's socket, from the last snapshot").isTrue();
+        assertThat(index.knows(7002)).isFalse();
+        Files.delete(tmp.resolve("200/fd/7"));
+        index.refreshPid(200);
+        assertThat(index.knows(5001)).as("still held by 100").isTrue();
+        index.removePid(100);
+        assertThat(index.snapshot().contains(5001)).as("the snapshot is exact").isFalse();
+        assertThat(index.knows(5001)).isFalse();
+        for (int pid = 1000; pid < 1100; pid++) { // more changes than are tracked: a rebuild answers
+            tree.socketFd(pid, 3, 8000 + pid);
+            index.refreshPid(pid);
+        }
+        assertThat(index.knows(9099)).isTrue();
+        assertThat(index.knows(9100)).isFalse();
+    }
+
+    @Test
     void refreshDropsGoneProcesses() throws Exception {
         FakeProcTree tree = tree();
         SocketHolderIndex index = new SocketHolderIndex(tree.root(), null, 1);

@@ -1,5 +1,7 @@
 package dev.netwarden.rules;
 
+import static dev.netwarden.toml.TomlText.quote;
+
 import java.util.List;
 
 /** A {@link Rule} as rule-file text that {@link RuleFileParser} reads back to an equal rule. */
@@ -56,29 +58,4 @@ public final class RuleFileWriter {
         return quote(v);
     }
 
-    /** {@code s} as a TOML basic string: quotes, backslashes and every control or format character escaped. */
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                case '\r' -> b.append("\\r");
-                default -> {
-                    if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                        b.append(c).append(s.charAt(++i));
-                    } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || Character.getType(c) == Character.FORMAT
-                            || Character.isSurrogate(c) || c == '\u2028' || c == '\u2029') {
-                        b.append(String.format("\\u%04X", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
-    }
 }

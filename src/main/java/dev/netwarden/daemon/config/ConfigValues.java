@@ -1,5 +1,7 @@
 package dev.netwarden.daemon.config;
 
+import dev.netwarden.toml.TomlText;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,5 +1,7 @@
 package dev.netwarden.daemon.config;
 
+import dev.netwarden.toml.TomlText;
+
 import dev.netwarden.firewall.Action;
 import dev.netwarden.firewall.DefaultAction;
 import dev.netwarden.intercept.FailPolicy;

@@ -1,12 +1,16 @@
-package dev.netwarden.daemon.config;
+package dev.netwarden.toml;
 
-/** TOML basic strings: what {@code --print-config} writes and error messages quote. */
-final class TomlText {
+/**
+ * TOML basic strings, for every TOML file netwarden writes (the effective daemon configuration, rule
+ * files) and the values its error messages quote: quotes, backslashes and every control or format
+ * character escaped, so a hostile name can neither break the file nor a terminal showing it.
+ */
+public final class TomlText {
     private TomlText() {
     }
 
     /** {@code s} as a TOML basic string: quotes, backslashes and every control character escaped. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -72,12 +72,13 @@ final class HeapGuard implements Service {
         Thread.ofPlatform().daemon().name("nw-heap-guard").start(() -> {
             try {
                 System.gc();
-                collections.incrementAndGet();
                 long live = oldGen.getUsage().getUsed();
                 lastLiveBytes.set(live);
                 long max = oldGen.getUsage().getMax();
                 long threshold = Math.max(FLOOR_BYTES, 2 * live);
                 oldGen.setUsageThreshold(max > 0 ? Math.min(threshold, max) : threshold);
+                // Counted last: whoever sees the count (status, a test) sees the live size and threshold it set.
+                collections.incrementAndGet();
             } finally {
                 collecting.set(false);
             }

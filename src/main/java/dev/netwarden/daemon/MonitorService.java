@@ -49,7 +49,9 @@ final class MonitorService implements Service {
         monitor = PassiveMonitor.open(history.writer(), dns.cache(), processes.registry(), history.writer().flowIds(),
                 alerts, monitorConfig, null);
         processes.subscribe(monitor.owners());
-        monitor.owners().followProcessEvents();
+        if (processes.following()) {
+            monitor.owners().followProcessEvents();
+        }
         try {
             monitor.start();
         } catch (Exception e) {

@@ -7,6 +7,7 @@ import dev.netwarden.linux.proc.UserNames;
 import dev.netwarden.monitor.ProcessRegistry;
 import dev.netwarden.process.ProcessEventListener;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ final class ProcessEventsService implements Service {
     private final List<ProcessEventListener> subscribers = new CopyOnWriteArrayList<>();
     private final AtomicLong subscriberFailures = new AtomicLong();
     private ProcConnector connector;
+    private volatile String connectorFailure;
 
     ProcessEventsService(MonitorSection config) {
         Objects.requireNonNull(config, "config is null");
@@ -46,8 +48,22 @@ final class ProcessEventsService implements Service {
     }
 
     @Override
-    public void start() throws Exception {
-        connector = ProcConnector.start(new Fanout(subscribers, subscriberFailures));
+    public void start() {
+        try {
+            connector = ProcConnector.start(new Fanout(subscribers, subscriberFailures));
+        } catch (IOException | RuntimeException e) {
+            // Inside a container's own pid or user namespace the kernel refuses the proc connector. The
+            // monitor still works without it (it finds new processes by listing /proc), only a process
+            // that connects and exits at once is no longer described from its exec.
+            connectorFailure = e.getMessage();
+            LOG.warning(() -> "no process events (proc connector: " + e.getMessage()
+                    + "); processes are found by scanning /proc, and short-lived ones may go undescribed");
+        }
+    }
+
+    /** True when process events arrive (the proc connector started). */
+    boolean following() {
+        return connector != null;
     }
 
     ProcessRegistry registry() {
@@ -77,6 +93,9 @@ final class ProcessEventsService implements Service {
             m.put("connector", StatsMap.of(connector.stats()));
         }
         m.put("subscriber_failures", subscriberFailures.get());
+        if (connectorFailure != null) {
+            m.put("connector_failure", connectorFailure);
+        }
         return m;
     }
 

@@ -20,10 +20,11 @@ import java.lang.foreign.ValueLayout;
  * The segments come from an automatic arena, so nothing needs closing.
  */
 final class ExeLinkReader {
-    /** PATH_MAX: the kernel's d_path never returns a longer target (it fails with ENAMETOOLONG). */
-    static final int PATH_MAX = 4096;
-    /** One byte more than any valid target, so a result that fills the buffer is seen as truncated. */
-    private static final int LINK_SIZE = PATH_MAX + 1;
+    /**
+     * One byte more than any valid target (the kernel's d_path fails with ENAMETOOLONG beyond PATH_MAX),
+     * so a result that fills the buffer is seen as truncated.
+     */
+    private static final int LINK_SIZE = ProcPath.PATH_MAX + 1;
     private static final ThreadLocal<ExeLinkReader> PER_THREAD = ThreadLocal.withInitial(ExeLinkReader::new);
 
     private final Libc.CallState state;
@@ -34,7 +35,7 @@ final class ExeLinkReader {
     private ExeLinkReader() {
         Arena arena = Arena.ofAuto();
         this.state = new Libc.CallState(arena);
-        this.path = arena.allocate(PATH_MAX + 1);
+        this.path = arena.allocate(ProcPath.PATH_MAX + 1);
         this.link = arena.allocate(LINK_SIZE);
     }
 
@@ -50,7 +51,7 @@ final class ExeLinkReader {
      * @throws MalformedProcFileException when the target is not an absolute path
      */
     ExeLink read(byte[] procRoot, int pid) {
-        if (!writePath(procRoot, pid)) {
+        if (!ProcPath.write(path, procRoot, pid, "exe")) {
             return null;
         }
         long len = Libc.readlinkat(state, Libc.AT_FDCWD, path, link, LINK_SIZE);
@@ -59,32 +60,5 @@ final class ExeLinkReader {
         }
         MemorySegment.copy(link, ValueLayout.JAVA_BYTE, 0, bytes, 0, (int) len);
         return ExeLink.parse(bytes, (int) len);
-    }
-
-    /** Writes "ROOT/PID/exe\0" into {@link #path}; false when it does not fit in PATH_MAX. */
-    private boolean writePath(byte[] procRoot, int pid) {
-        int digits = 1;
-        for (int p = pid; p >= 10; p /= 10) {
-            digits++;
-        }
-        int length = procRoot.length + 1 + digits + 4; // "/" PID "/exe"
-        if (pid < 0 || length > PATH_MAX) {
-            return false;
-        }
-        MemorySegment.copy(procRoot, 0, path, ValueLayout.JAVA_BYTE, 0, procRoot.length);
-        long at = procRoot.length;
-        path.set(ValueLayout.JAVA_BYTE, at, (byte) '/');
-        int p = pid;
-        for (int i = digits; i >= 1; i--) {
-            path.set(ValueLayout.JAVA_BYTE, at + i, (byte) ('0' + p % 10));
-            p /= 10;
-        }
-        at += 1 + digits;
-        path.set(ValueLayout.JAVA_BYTE, at, (byte) '/');
-        path.set(ValueLayout.JAVA_BYTE, at + 1, (byte) 'e');
-        path.set(ValueLayout.JAVA_BYTE, at + 2, (byte) 'x');
-        path.set(ValueLayout.JAVA_BYTE, at + 3, (byte) 'e');
-        path.set(ValueLayout.JAVA_BYTE, at + 4, (byte) 0);
-        return true;
     }
 }

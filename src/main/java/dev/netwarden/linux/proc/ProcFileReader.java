@@ -21,7 +21,6 @@ import java.util.Arrays;
  * segments come from an automatic arena, so nothing needs closing.
  */
 final class ProcFileReader {
-    private static final int PATH_MAX = 4096;
     private static final int CHUNK = 4096;
     private static final ThreadLocal<ProcFileReader> PER_THREAD = ThreadLocal.withInitial(ProcFileReader::new);
 
@@ -32,7 +31,7 @@ final class ProcFileReader {
     private ProcFileReader() {
         Arena arena = Arena.ofAuto();
         this.state = new Libc.CallState(arena);
-        this.path = arena.allocate(PATH_MAX + 1);
+        this.path = arena.allocate(ProcPath.PATH_MAX + 1);
         this.chunk = arena.allocate(CHUNK);
     }
 
@@ -48,7 +47,7 @@ final class ProcFileReader {
      * @param name     the file's name, ASCII
      */
     byte[] read(byte[] procRoot, int pid, String name) {
-        if (pid < 0 || !writePath(procRoot, pid, name)) {
+        if (!ProcPath.write(path, procRoot, pid, name)) {
             return null;
         }
         int fd = Libc.openat(state, Libc.AT_FDCWD, path, Libc.O_RDONLY | Libc.O_CLOEXEC);
@@ -80,32 +79,5 @@ final class ProcFileReader {
         } finally {
             Libc.close(state, fd);
         }
-    }
-
-    /** Writes "ROOT/PID/NAME\0" into {@link #path}; false when it does not fit in PATH_MAX. */
-    private boolean writePath(byte[] procRoot, int pid, String name) {
-        int digits = 1;
-        for (int p = pid; p >= 10; p /= 10) {
-            digits++;
-        }
-        int length = procRoot.length + 1 + digits + 1 + name.length();
-        if (length > PATH_MAX) {
-            return false;
-        }
-        MemorySegment.copy(procRoot, 0, path, ValueLayout.JAVA_BYTE, 0, procRoot.length);
-        long at = procRoot.length;
-        path.set(ValueLayout.JAVA_BYTE, at, (byte) '/');
-        int p = pid;
-        for (int i = digits; i >= 1; i--) {
-            path.set(ValueLayout.JAVA_BYTE, at + i, (byte) ('0' + p % 10));
-            p /= 10;
-        }
-        at += 1 + digits;
-        path.set(ValueLayout.JAVA_BYTE, at++, (byte) '/');
-        for (int i = 0; i < name.length(); i++) {
-            path.set(ValueLayout.JAVA_BYTE, at++, (byte) name.charAt(i));
-        }
-        path.set(ValueLayout.JAVA_BYTE, at, (byte) 0);
-        return true;
     }
 }

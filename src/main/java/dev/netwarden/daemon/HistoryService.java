@@ -1,5 +1,7 @@
 package dev.netwarden.daemon;
 
+import dev.netwarden.flow.ExeDomain;
+
 import dev.netwarden.daemon.config.HistorySection;
 import dev.netwarden.history.HistoryReader;
 import dev.netwarden.history.HistoryStore;
@@ -26,7 +28,7 @@ final class HistoryService implements Service {
     private HistoryStore store;
     private HistoryWriter writer;
     private Map<String, String> seenExecutables = Map.of();
-    private Set<HistoryReader.ExeDomain> seenExeDomains = Set.of();
+    private Set<ExeDomain> seenExeDomains = Set.of();
 
     HistoryService(Path dataDir, HistorySection config) {
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir is null");
@@ -72,7 +74,7 @@ final class HistoryService implements Service {
         return seenExecutables;
     }
 
-    Set<HistoryReader.ExeDomain> seenExeDomains() {
+    Set<ExeDomain> seenExeDomains() {
         return seenExeDomains;
     }
 

@@ -1,14 +1,12 @@
 package dev.netwarden.daemon;
 
 import dev.netwarden.daemon.config.MonitorSection;
-import dev.netwarden.history.HistoryReader;
 import dev.netwarden.monitor.AlertDetector;
 import dev.netwarden.monitor.CommCheck;
 import dev.netwarden.monitor.FlowTracker;
 import dev.netwarden.monitor.MonitorConfig;
 import dev.netwarden.monitor.PassiveMonitor;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -42,10 +40,8 @@ final class MonitorService implements Service {
         MonitorConfig monitorConfig = MonitorConfig.defaults()
                 .withPollInterval(config.pollInterval())
                 .withUpdateInterval(config.updateInterval());
-        List<AlertDetector.ExeDomain> known = history.seenExeDomains().stream()
-                .map((HistoryReader.ExeDomain d) -> new AlertDetector.ExeDomain(d.exe(), d.domain()))
-                .toList();
-        AlertDetector alerts = new AlertDetector(history.seenExecutables(), known, monitorConfig.alertMemory(), new CommCheck());
+        AlertDetector alerts = new AlertDetector(history.seenExecutables(), history.seenExeDomains(),
+                monitorConfig.alertMemory(), new CommCheck());
         monitor = PassiveMonitor.open(history.writer(), dns.cache(), processes.registry(), history.writer().flowIds(),
                 alerts, monitorConfig, null);
         processes.subscribe(monitor.owners());

@@ -1,5 +1,7 @@
 package dev.netwarden.history;
 
+import dev.netwarden.flow.ExeDomain;
+
 import dev.netwarden.process.ProcessSnapshot;
 
 import tools.jackson.databind.ObjectMapper;
@@ -86,8 +88,6 @@ public final class HistoryReader {
     public record AlertRecord(long id, long atMillis, String kind, Long connectionId, Integer pid, String comm,
                               String exe, String domain, String detail) {}
 
-    /** An (executable path, domain) pair seen in history. */
-    public record ExeDomain(String exe, String domain) {}
 
     public enum DestinationOrder { BYTES, CONNECTIONS }
 

@@ -1,5 +1,7 @@
 package dev.netwarden.monitor;
 
+import dev.netwarden.flow.ExeDomain;
+
 import dev.netwarden.flow.AlertKind;
 import dev.netwarden.flow.FlowEvent;
 import dev.netwarden.process.ProcessInfo;
@@ -34,14 +36,6 @@ import java.util.Objects;
  * except {@link CommCheck}'s cached symlink check).
  */
 public final class AlertDetector {
-    /** An (executable, domain) pair history has already seen. */
-    public record ExeDomain(String exe, String domain) {
-        public ExeDomain {
-            Objects.requireNonNull(exe, "exe is null");
-            Objects.requireNonNull(domain, "domain is null");
-        }
-    }
-
     private final Map<String, String> hashes;
     private final Map<ExeDomain, Boolean> exeDomains;
     private final Map<String, Boolean> deletedRaised;

@@ -1,5 +1,7 @@
 package dev.netwarden.history;
 
+import dev.netwarden.flow.ExeDomain;
+
 import dev.netwarden.flow.AlertKind;
 import dev.netwarden.flow.Attribution;
 import dev.netwarden.flow.Direction;
@@ -186,8 +188,8 @@ class HistoryReaderTest {
         assertThat(reader.seenExecutables()).containsOnly(
                 java.util.Map.entry("/usr/bin/curl", "c0"), java.util.Map.entry("/usr/lib/firefox/firefox", "f0"));
         assertThat(reader.seenExeDomains()).containsExactlyInAnyOrder(
-                new HistoryReader.ExeDomain("/usr/bin/curl", "example.com"),
-                new HistoryReader.ExeDomain("/usr/bin/curl", "www.example.com"),
-                new HistoryReader.ExeDomain("/usr/lib/firefox/firefox", "one.one.one.one"));
+                new ExeDomain("/usr/bin/curl", "example.com"),
+                new ExeDomain("/usr/bin/curl", "www.example.com"),
+                new ExeDomain("/usr/lib/firefox/firefox", "one.one.one.one"));
     }
 }

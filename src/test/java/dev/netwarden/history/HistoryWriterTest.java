@@ -1,5 +1,7 @@
 package dev.netwarden.history;
 
+import dev.netwarden.flow.ExeDomain;
+
 import dev.netwarden.flow.AlertKind;
 import dev.netwarden.flow.Attribution;
 import dev.netwarden.flow.Direction;
@@ -76,7 +78,7 @@ class HistoryWriterTest {
                     new HistoryReader.AlertRecord(1, T0 + 1, "first_connection_of_executable", 1L, 100, "curl",
                             "/usr/bin/curl", null, "first connection of /usr/bin/curl"));
             assertThat(r.seenExecutables()).containsExactly(java.util.Map.entry("/usr/bin/curl", "aa11"));
-            assertThat(r.seenExeDomains()).containsExactly(new HistoryReader.ExeDomain("/usr/bin/curl", "example.com"));
+            assertThat(r.seenExeDomains()).containsExactly(new ExeDomain("/usr/bin/curl", "example.com"));
             assertThat(longs(store, "SELECT COUNT(*) FROM processes")).containsExactly(1L);
             assertThat(longs(store, "SELECT hour_ms, exe_id, conns, bytes_out, bytes_in FROM app_hourly ORDER BY exe_id"))
                     .containsExactly(BatchWriter.hourOf(T0), 0L, 1L, 0L, 0L, BatchWriter.hourOf(T0), 1L, 1L, 600L, 9000L);

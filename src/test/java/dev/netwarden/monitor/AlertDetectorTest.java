@@ -1,5 +1,7 @@
 package dev.netwarden.monitor;
 
+import dev.netwarden.flow.ExeDomain;
+
 import dev.netwarden.flow.AlertKind;
 import dev.netwarden.flow.Attribution;
 import dev.netwarden.flow.Direction;
@@ -48,7 +50,7 @@ class AlertDetectorTest {
 
     @Test
     void aKnownSequenceRaisesEachAlertOnceExceptHashChanges() throws Exception {
-        AlertDetector d = new AlertDetector(Map.of("/usr/bin/wget", HASH_A), List.of(new AlertDetector.ExeDomain("/usr/bin/wget", "debian.org")),
+        AlertDetector d = new AlertDetector(Map.of("/usr/bin/wget", HASH_A), List.of(new ExeDomain("/usr/bin/wget", "debian.org")),
                 100, new CommCheck(List.of(bin)));
         ProcessSnapshot curl = proc(10, "curl", CURL, false, HASH_A, "curl", "https://example.test");
         assertThat(kinds(d.inspect(opened(curl, "example.test"))))

@@ -146,20 +146,23 @@ final class InterceptService implements Service {
     }
 
     private Decision decide(QueuedPacket packet) throws Exception {
-        if (config.queueDns() && packet.hook() == QueuedPacket.HOOK_INPUT && isDnsAnswer(packet)) {
-            IpPacket ip = IpPacket.parse(packet.payload(), 0, packet.payload().length);
-            dns.queuedAnswers().message(packet.payload(), ip.payloadOffset(), ip.payloadLength());
-            return Decision.ACCEPT;
+        if (config.queueDns() && packet.hook() == QueuedPacket.HOOK_INPUT) {
+            IpPacket answer = dnsAnswer(packet);
+            if (answer != null) {
+                dns.queuedAnswers().message(packet.payload(), answer.payloadOffset(), answer.payloadLength());
+                return Decision.ACCEPT;
+            }
         }
         return firewall.decide(packet);
     }
 
-    private static boolean isDnsAnswer(QueuedPacket packet) {
+    /** The packet parsed when it is a DNS answer (UDP from port 53), else null. */
+    private static IpPacket dnsAnswer(QueuedPacket packet) {
         try {
             IpPacket ip = IpPacket.parse(packet.payload(), 0, packet.payload().length);
-            return ip.protocol() == IpPacket.UDP && ip.sourcePort() == 53;
+            return ip.protocol() == IpPacket.UDP && ip.sourcePort() == 53 ? ip : null;
         } catch (RuntimeException malformed) {
-            return false;
+            return null;
         }
     }
 

@@ -3,7 +3,6 @@ package dev.netwarden.intercept;
 import dev.netwarden.flow.Direction;
 import dev.netwarden.flow.FlowEvent;
 import dev.netwarden.linux.nfqueue.QueuedPacket;
-import dev.netwarden.linux.nfqueue.Verdict;
 import dev.netwarden.monitor.FlowTracker;
 import dev.netwarden.monitor.NewConnection;
 import dev.netwarden.packet.Fragment;
@@ -15,28 +14,20 @@ import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The intercept level's handler: the queued first packet of a connection goes to the monitor's
+ * The first step for a queued packet: the first packet of a connection goes to the monitor's
  * {@link FlowTracker} (the same path the passive sources take), which looks its socket up and
- * attributes it while the packet waits; only then is the verdict given. Until the firewall decides
- * anything, the verdict is ACCEPT.
+ * attributes it while the packet waits; the firewall then decides on the flow it returns.
  *
- * <p>Why attribution happens before the verdict even though the verdict is fixed: a program that
- * connects and exits within milliseconds still holds its socket while its SYN is queued, so this is
- * the one moment its owner is certain. A packet that cannot be parsed is still accepted here (there
- * is nothing to decide on yet) but counted; the loop's fail policy covers handler failures.
+ * <p>Why attribution happens while the packet is held: a program that connects and exits within
+ * milliseconds still holds its socket while its SYN is queued, so this is the one moment its owner is
+ * certain. A packet that cannot be parsed is counted and yields no flow.
  */
-public final class AttributingHandler implements InterceptHandler {
+public final class AttributingHandler {
     private final FlowTracker tracker;
     private final LongAdder unparsable = new LongAdder();
 
     public AttributingHandler(FlowTracker tracker) {
         this.tracker = Objects.requireNonNull(tracker, "tracker is null");
-    }
-
-    @Override
-    public Verdict decide(QueuedPacket packet) throws Exception {
-        attribute(packet);
-        return Verdict.ACCEPT;
     }
 
     /**
@@ -67,7 +58,7 @@ public final class AttributingHandler implements InterceptHandler {
         return tracker.onNewConnection(c);
     }
 
-    /** Queued packets that were not IP packets we could read (accepted, counted). */
+    /** Queued packets that were not IP packets we could read. */
     public long unparsable() {
         return unparsable.sum();
     }

@@ -65,7 +65,7 @@ final class ConnsCommand implements Callable<Integer> {
                 ipv4, ipv6, processNames, pids, users, json, csv, daemonSocket, noDaemon)) {
             spec.addOption(o);
         }
-        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.").build());
+        spec.addOption(OptionSpecs.help());
         spec.addPositional(filter);
     }
 

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import static dev.netwarden.cli.OptionSpecs.value;
+
 /**
  * {@code netwarden daemon}: runs the monitor in the foreground. Configuration: defaults, then the TOML
  * file ({@code --config}, default /etc/netwarden/netwarden.toml if it exists), then {@code --set
@@ -46,15 +48,11 @@ final class DaemonCommand implements Callable<Integer> {
         for (OptionSpec o : List.of(config, level, dataDir, rulesDir, logLevel, set, checkConfig, printConfig, json)) {
             spec.addOption(o);
         }
-        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.").build());
+        spec.addOption(OptionSpecs.help());
     }
 
     static CommandSpec spec() {
         return new DaemonCommand().spec;
-    }
-
-    private static OptionSpec value(String name, String label, String description) {
-        return OptionSpec.builder(name).paramLabel(label).type(String.class).description(description).build();
     }
 
     @Override

@@ -24,7 +24,7 @@ final class FirewallCommand implements Runnable {
     private FirewallCommand() {
         spec = CommandSpec.wrapWithoutInspection(this).name("firewall");
         spec.usageMessage().description("Maintain netwarden's firewall rules.");
-        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.").build());
+        spec.addOption(OptionSpecs.help());
         spec.addSubcommand("cleanup", new CommandLine(Cleanup.spec()));
     }
 
@@ -51,7 +51,7 @@ final class FirewallCommand implements Runnable {
                     "Use after a daemon crashed; other rules are not touched. Needs root (CAP_NET_ADMIN).")
                     .footer("", "Exit status: 0 ok (also when nothing was left), 1 an iptables command failed.");
             spec.addOption(json);
-            spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.").build());
+            spec.addOption(OptionSpecs.help());
         }
 
         static CommandSpec spec() {

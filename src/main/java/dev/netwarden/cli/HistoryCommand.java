@@ -21,6 +21,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import static dev.netwarden.cli.OptionSpecs.flag;
+import static dev.netwarden.cli.OptionSpecs.value;
+
 /**
  * {@code netwarden history}: what the daemon recorded, for a time range, filtered, as a list of
  * connections or one of the aggregate views. Reads the SQLite file read-only, so it works while the
@@ -71,19 +74,11 @@ final class HistoryCommand implements Callable<Integer> {
                 firstSeen, series, alerts, limit, json, csv)) {
             spec.addOption(o);
         }
-        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.").build());
+        spec.addOption(OptionSpecs.help());
     }
 
     static CommandSpec spec() {
         return new HistoryCommand().spec;
-    }
-
-    private static OptionSpec value(String name, String label, String description) {
-        return OptionSpec.builder(name).paramLabel(label).type(String.class).description(description).build();
-    }
-
-    private static OptionSpec flag(String name, String description) {
-        return OptionSpec.builder(name).type(boolean.class).description(description).build();
     }
 
     @Override

@@ -28,6 +28,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import static dev.netwarden.cli.OptionSpecs.help;
+
 /**
  * {@code netwarden lists}: block lists without the daemon. {@code check} parses one list file or URL
  * and says what it found; {@code lookup} says whether a domain or address is on some lists and which
@@ -57,10 +59,6 @@ final class ListsCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
-    }
-
-    private static OptionSpec help() {
-        return OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.").build();
     }
 
     private static OptionSpec formatOption() {

@@ -19,7 +19,7 @@ public final class Main implements Runnable {
     private Main() {
         spec = CommandSpec.wrapWithoutInspection(this).name("netwarden").versionProvider(new VersionProvider());
         spec.usageMessage().description("Shows a Linux machine's network connections with the processes behind them.");
-        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.").build());
+        spec.addOption(OptionSpecs.help());
         spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).description("Print version information and exit.").build());
         spec.addSubcommand("conns", new CommandLine(ConnsCommand.spec()));
         spec.addSubcommand("daemon", new CommandLine(DaemonCommand.spec()));

@@ -44,7 +44,7 @@ final class PromptCommand implements Callable<Integer> {
         spec.addOption(dataDir);
         spec.addOption(list);
         spec.addOption(json);
-        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.").build());
+        spec.addOption(OptionSpecs.help());
     }
 
     static CommandSpec spec() {

@@ -41,6 +41,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import static dev.netwarden.cli.OptionSpecs.flag;
+import static dev.netwarden.cli.OptionSpecs.help;
+import static dev.netwarden.cli.OptionSpecs.value;
+
 /**
  * {@code netwarden rules}: the rule files (docs/rules.md) — add, list in evaluation order, show,
  * remove, enable, disable, test a described connection, and import OpenSnitch rules. Works on the
@@ -74,26 +78,14 @@ final class RulesCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getErr());
     }
 
-    private static OptionSpec help() {
-        return OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help message and exit.").build();
-    }
-
     private static OptionSpec rulesDir() {
         return OptionSpec.builder("--rules-dir").paramLabel("DIR").type(String.class)
                 .description("The rules directory (default: /etc/netwarden/rules).").build();
     }
 
-    private static OptionSpec value(String name, String label, String description) {
-        return OptionSpec.builder(name).paramLabel(label).type(String.class).description(description).build();
-    }
-
     private static OptionSpec values(String name, String label, String description) {
         return OptionSpec.builder(name).paramLabel(label).type(List.class).auxiliaryTypes(String.class)
                 .description(description + " Repeatable: any of the values.").build();
-    }
-
-    private static OptionSpec flag(String name, String description) {
-        return OptionSpec.builder(name).type(boolean.class).description(description).build();
     }
 
     private static boolean set(CommandSpec spec, OptionSpec o) {

@@ -75,7 +75,7 @@ public final class DaemonRun {
             RulesService rules = new RulesService(config.daemon().rulesDir(), lists, processes);
             list.add(lists);
             list.add(rules);
-            list.add(new InterceptService(config.intercept(), config.firewall(), monitor, dns, history,
+            list.add(new InterceptService(config.intercept(), config.firewall(), monitor, dns,
                     facts -> rules.matcher().match(facts), rules::add, handlers));
         }
         registerOwnerOp(handlers, owners);

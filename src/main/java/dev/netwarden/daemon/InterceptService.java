@@ -57,7 +57,6 @@ final class InterceptService implements Service {
     private final FirewallSection firewallConfig;
     private final MonitorService monitor;
     private final DnsService dns;
-    private final HistoryService history;
     private final RuleMatcher ruleEngine;
     /** Where prompt answers become rules: the rules engine's own (then they are its rules too), else in memory. */
     private final RuleSink promptAnswers;
@@ -79,12 +78,11 @@ final class InterceptService implements Service {
      * @param handlers   where the prompt ops are registered
      */
     InterceptService(InterceptSection config, FirewallSection firewallConfig, MonitorService monitor, DnsService dns,
-                     HistoryService history, RuleMatcher ruleEngine, RuleSink promptAnswers, ControlHandlers handlers) {
+                     RuleMatcher ruleEngine, RuleSink promptAnswers, ControlHandlers handlers) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.firewallConfig = Objects.requireNonNull(firewallConfig, "firewallConfig is null");
         this.monitor = Objects.requireNonNull(monitor, "monitor is null");
         this.dns = Objects.requireNonNull(dns, "dns is null");
-        this.history = Objects.requireNonNull(history, "history is null");
         this.ruleEngine = Objects.requireNonNull(ruleEngine, "ruleEngine is null");
         this.memoryRules = promptAnswers == null ? new PromptRules(System::currentTimeMillis) : null;
         this.promptAnswers = promptAnswers == null ? memoryRules : promptAnswers;
@@ -117,7 +115,7 @@ final class InterceptService implements Service {
             Optional<RuleMatch> m = ruleEngine.match(facts);
             return m.isPresent() || memoryRules == null ? m : memoryRules.match(facts);
         };
-        FlowEventSink events = history.writer();
+        FlowEventSink events = monitor.events();
         if (firewallConfig.defaultAction() == DefaultAction.PROMPT) {
             prompts = new PromptBroker(PromptBroker.Settings.of(firewallConfig.promptTimeout(), firewallConfig.promptTimeoutAction()),
                     promptAnswers, matcher, new ConnectionKiller(), events, System::currentTimeMillis);

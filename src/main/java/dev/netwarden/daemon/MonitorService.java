@@ -1,6 +1,8 @@
 package dev.netwarden.daemon;
 
 import dev.netwarden.daemon.config.MonitorSection;
+import dev.netwarden.live.FlowEventBus;
+import dev.netwarden.live.LiveFlowSource;
 import dev.netwarden.monitor.AlertDetector;
 import dev.netwarden.monitor.CommCheck;
 import dev.netwarden.monitor.FlowTracker;
@@ -22,6 +24,7 @@ final class MonitorService implements Service {
     private final DnsService dns;
     private final ProcessEventsService processes;
     private PassiveMonitor monitor;
+    private FlowEventBus events;
 
     MonitorService(MonitorSection config, HistoryService history, DnsService dns, ProcessEventsService processes) {
         this.config = Objects.requireNonNull(config, "config is null");
@@ -42,7 +45,8 @@ final class MonitorService implements Service {
                 .withUpdateInterval(config.updateInterval());
         AlertDetector alerts = new AlertDetector(history.seenExecutables(), history.seenExeDomains(),
                 monitorConfig.alertMemory(), new CommCheck());
-        monitor = PassiveMonitor.open(history.writer(), dns.cache(), processes.registry(), history.writer().flowIds(),
+        events = new FlowEventBus(history.writer());
+        monitor = PassiveMonitor.open(events, dns.cache(), processes.registry(), history.writer().flowIds(),
                 alerts, monitorConfig, null);
         processes.subscribe(monitor.owners());
         if (processes.following()) {
@@ -58,6 +62,16 @@ final class MonitorService implements Service {
 
     FlowTracker tracker() {
         return monitor.tracker();
+    }
+
+    /** Every flow event of the daemon: history first, then live subscribers (the web UI's stream). */
+    FlowEventBus events() {
+        return events;
+    }
+
+    /** The connections open now, for {@code top} and the web UI. */
+    LiveFlowSource live() {
+        return () -> monitor.tracker().snapshot();
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.netwarden.socket.InetEndpoint;
 import dev.netwarden.socket.Netid;
 import dev.netwarden.socket.SocketEntry;
 import dev.netwarden.socket.SocketState;
+import dev.netwarden.live.LiveFlow;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -260,6 +261,21 @@ public final class FlowTracker {
     public int liveFlows() {
         synchronized (lock) {
             return flows.size();
+        }
+    }
+
+    /**
+     * The flows open now with their latest state and counters, for the live views ({@code top}, the
+     * web UI). A copy taken under the lock: O(flows), called about once a second by each viewer.
+     */
+    public List<LiveFlow> snapshot() {
+        long now = clockMillis.getAsLong();
+        synchronized (lock) {
+            List<LiveFlow> out = new ArrayList<>(flows.size());
+            for (Flow f : flows.values()) {
+                out.add(new LiveFlow(f.opened, f.state, f.counters, now));
+            }
+            return out;
         }
     }
 

@@ -79,6 +79,22 @@ class FlowTrackerTest {
     }
 
     @Test
+    void theSnapshotHasTheLatestCountersBetweenPublishedUpdatesAndForgetsClosedFlows() throws Exception {
+        FlowTracker t = tracker(SocketLookup.NONE);
+        t.onDump(List.of(tcp(5, "10.0.0.1", 40000, "192.0.2.7", 443, SocketState.ESTABLISHED, 10, SightingSource.DUMP)), true);
+        clock.addAndGet(1000);
+        t.onDump(List.of(tcp(5, "10.0.0.1", 40000, "192.0.2.7", 443, SocketState.ESTABLISHED, 20, SightingSource.DUMP)), true);
+        assertThat(t.snapshot()).singleElement().satisfies(f -> {
+            assertThat(f.counters().bytesOut()).as("newer than the last published update").isEqualTo(20);
+            assertThat(f.state()).isEqualTo("ESTAB");
+            assertThat(f.atMillis()).isEqualTo(clock.get());
+            assertThat(f.opened().domain()).isEqualTo("example.test");
+        });
+        t.onDestroyed(tcp(5, "10.0.0.1", 40000, "192.0.2.7", 443, SocketState.CLOSE, 99, SightingSource.DESTROY));
+        assertThat(t.snapshot()).isEmpty();
+    }
+
+    @Test
     void tcpThatVanishesWaitsForItsDestroyButIcmpClosesAfterTwoCompleteDumps() throws Exception {
         FlowTracker t = tracker(SocketLookup.NONE);
         Sighting ping = new Sighting(Transport.ICMP, 2, ep("10.0.0.1", 7), ep("0.0.0.0", 0), SocketState.CLOSE, 0, 4242, 0,

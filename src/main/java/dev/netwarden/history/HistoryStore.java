@@ -35,7 +35,7 @@ public final class HistoryStore implements AutoCloseable {
     /** The file name inside the data directory. */
     public static final String FILE_NAME = "history.db";
     /** The newest migration under {@code db/history/} (V{n}__*.sql); a test checks they agree. */
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
     static final String FLYWAY_TABLE = "flyway_schema_history";
     private static final int BUSY_TIMEOUT_MS = 5_000;
     private static final Logger LOG = Logger.getLogger(HistoryStore.class.getName());
@@ -208,17 +208,34 @@ public final class HistoryStore implements AutoCloseable {
     }
 
     /**
+     * The connections still open: served by the partial index {@code connections_open} (schema 3), so
+     * it reads only those rows, not the table. A test checks SQLite's plan.
+     */
+    static final String ANY_LEFT_OPEN = "SELECT 1 FROM connections WHERE end_ms IS NULL LIMIT 1";
+    /** Closes every open connection at the newest time the history knows (bound: the state). */
+    static final String CLOSE_LEFT_OPEN = """
+            UPDATE connections SET state = ?, end_ms = (
+                SELECT MAX(t) FROM (SELECT MAX(start_ms) AS t FROM connections
+                                    UNION ALL SELECT MAX(end_ms) FROM connections))
+            WHERE end_ms IS NULL""";
+
+    /**
      * Ends the connections a previous daemon left open because it was killed (a clean stop closes
      * them itself): they get {@code state} and, as end time, the newest time this history knows, the
      * best estimate of when that daemon stopped watching. Without this they would look open forever.
      * Call once at daemon start, before the writer runs; returns how many were closed.
+     *
+     * <p>Runs at every start, so it must not read the whole table: finding the open rows goes through
+     * the partial index, and the end time (whose {@code MAX(end_ms)} has no index and reads the table)
+     * is computed only when something was left open, i.e. after a crash, not after a clean stop.
      */
     public int closeLeftOpen(String state) throws SQLException {
-        try (PreparedStatement p = connection.prepareStatement("""
-                UPDATE connections SET state = ?, end_ms = (
-                    SELECT MAX(t) FROM (SELECT MAX(start_ms) AS t FROM connections
-                                        UNION ALL SELECT MAX(end_ms) FROM connections))
-                WHERE end_ms IS NULL""")) {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(ANY_LEFT_OPEN)) {
+            if (!rs.next()) {
+                return 0;
+            }
+        }
+        try (PreparedStatement p = connection.prepareStatement(CLOSE_LEFT_OPEN)) {
             p.setString(1, state);
             return p.executeUpdate();
         }

@@ -80,7 +80,8 @@ public final class HistoryBench {
                     s.execute("INSERT INTO executables (id, path, sha256, first_seen_ms, last_seen_ms) VALUES (" + a
                             + ", '/usr/bin/app" + a + "', 'h" + a + "', " + start + ", " + end + ")");
                 }
-                for (String idx : new String[] {"connections_start", "connections_exe_start"}) {
+                // built after the rows, all of them (connections_open too: the generated rows have no end)
+                for (String idx : new String[] {"connections_start", "connections_exe_start", "connections_open"}) {
                     s.execute("DROP INDEX " + idx);
                 }
                 // Rows spread evenly over 90 days; app ids skewed (i*i) so the ranking is not flat; 1 in 20 unattributed.
@@ -94,6 +95,7 @@ public final class HistoryBench {
                         + " NULL, NULL, 'passive', 0 FROM n");
                 s.execute("CREATE INDEX connections_start ON connections (start_ms)");
                 s.execute("CREATE INDEX connections_exe_start ON connections (exe_id, start_ms)");
+                s.execute("CREATE INDEX connections_open ON connections (start_ms) WHERE end_ms IS NULL");
                 s.execute("INSERT INTO app_hourly (hour_ms, exe_id, conns, bytes_out, bytes_in)"
                         + " SELECT start_ms - start_ms % 3600000, COALESCE(exe_id, 0), COUNT(*), SUM(bytes_out), SUM(bytes_in)"
                         + " FROM connections GROUP BY 1, 2");

@@ -96,6 +96,19 @@ final class ListsCommand implements Runnable {
         return Files.readAllBytes(path);
     }
 
+    /**
+     * The list's bytes, or null after saying on stderr why {@code location} could not be read (the
+     * caller then exits with {@link #EXIT_UNREADABLE}).
+     */
+    private static byte[] readOrReport(CommandSpec spec, String location) {
+        try {
+            return read(location);
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("netwarden: " + safe(location) + ": " + safe(String.valueOf(e.getMessage())));
+            return null;
+        }
+    }
+
     private static String safe(String text) {
         return TerminalText.sanitize(text);
     }
@@ -127,11 +140,8 @@ final class ListsCommand implements Runnable {
             ListFormat forced = format(spec, format);
             String location = source.getValue();
             PrintWriter out = spec.commandLine().getOut();
-            byte[] data;
-            try {
-                data = read(location);
-            } catch (IOException | RuntimeException e) {
-                spec.commandLine().getErr().println("netwarden: " + safe(location) + ": " + safe(String.valueOf(e.getMessage())));
+            byte[] data = readOrReport(spec, location);
+            if (data == null) {
                 return EXIT_UNREADABLE;
             }
             ParsedList list = ListParser.parse(data, forced);
@@ -229,11 +239,8 @@ final class ListsCommand implements Runnable {
             List<Map<String, Object>> results = new ArrayList<>();
             boolean listed = false;
             for (String location : sources.<List<String>>getValue()) {
-                byte[] data;
-                try {
-                    data = read(location);
-                } catch (IOException | RuntimeException e) {
-                    spec.commandLine().getErr().println("netwarden: " + safe(location) + ": " + safe(String.valueOf(e.getMessage())));
+                byte[] data = readOrReport(spec, location);
+                if (data == null) {
                     return EXIT_UNREADABLE;
                 }
                 List<String> covering = address == null ? coveringDomains(data, forced, query) : coveringNetworks(data, forced, address);

@@ -15,7 +15,7 @@ import dev.netwarden.flow.FlowEventSink;
 import dev.netwarden.intercept.Decision;
 import dev.netwarden.linux.sysfs.NetInterfaces;
 import java.util.Optional;
-import dev.netwarden.intercept.AttributingHandler;
+import dev.netwarden.intercept.QueuedPacketAttributor;
 import dev.netwarden.intercept.FailPolicy;
 import dev.netwarden.intercept.InterceptLoop;
 import dev.netwarden.intercept.InterceptRules;
@@ -67,7 +67,7 @@ final class InterceptService implements Service {
     private final AtomicLong rulesRestored = new AtomicLong();
     private InterceptRules rules;
     private InterceptLoop loop;
-    private AttributingHandler attributing;
+    private QueuedPacketAttributor attributor;
     private ScheduledExecutorService ruleChecker;
 
     /**
@@ -110,7 +110,7 @@ final class InterceptService implements Service {
         }
         // Bind first: with fail-closed rules and no listener, every new connection would be dropped.
         NfQueue queue = NfQueue.open(queueConfig, 200);
-        attributing = new AttributingHandler(monitor.tracker());
+        attributor = new QueuedPacketAttributor(monitor.tracker());
         RuleMatcher matcher = facts -> {
             Optional<RuleMatch> m = ruleEngine.match(facts);
             return m.isPresent() || memoryRules == null ? m : memoryRules.match(facts);
@@ -121,7 +121,7 @@ final class InterceptService implements Service {
                     promptAnswers, matcher, new ConnectionKiller(), events, System::currentTimeMillis);
         }
         NetInterfaces interfaces = NetInterfaces.current();
-        firewall = new Firewall(attributing, matcher, firewallConfig.defaultAction(), prompts, events, System::currentTimeMillis,
+        firewall = new Firewall(attributor, matcher, firewallConfig.defaultAction(), prompts, events, System::currentTimeMillis,
                 interfaces::nameOf);
         loop = InterceptLoop.startHolding(queue, this::decide, config.failPolicy());
         if (prompts != null) {

@@ -3,7 +3,7 @@ package dev.netwarden.firewall;
 import dev.netwarden.flow.Direction;
 import dev.netwarden.flow.FlowEvent;
 import dev.netwarden.flow.FlowEventSink;
-import dev.netwarden.intercept.AttributingHandler;
+import dev.netwarden.intercept.QueuedPacketAttributor;
 import dev.netwarden.intercept.Decision;
 import dev.netwarden.intercept.HoldingHandler;
 import dev.netwarden.linux.nfqueue.QueuedPacket;
@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
  * packets. A failing matcher throws, and the loop applies its fail policy.
  */
 public final class Firewall implements HoldingHandler {
-    private final AttributingHandler attributing;
+    private final QueuedPacketAttributor attributor;
     private final RuleMatcher rules;
     private final DefaultAction defaultAction;
     private final PromptBroker prompts;
@@ -48,9 +48,9 @@ public final class Firewall implements HoldingHandler {
      * @param prompts        required when {@code defaultAction} is PROMPT, else may be null
      * @param interfaceNames interface index to name (null when unknown), for rules on the interface
      */
-    public Firewall(AttributingHandler attributing, RuleMatcher rules, DefaultAction defaultAction, PromptBroker prompts,
+    public Firewall(QueuedPacketAttributor attributor, RuleMatcher rules, DefaultAction defaultAction, PromptBroker prompts,
                     FlowEventSink events, LongSupplier clockMillis, IntFunction<String> interfaceNames) {
-        this.attributing = Objects.requireNonNull(attributing, "attributing is null");
+        this.attributor = Objects.requireNonNull(attributor, "attributor is null");
         this.rules = Objects.requireNonNull(rules, "rules is null");
         this.defaultAction = Objects.requireNonNull(defaultAction, "defaultAction is null");
         if (defaultAction == DefaultAction.PROMPT && prompts == null) {
@@ -65,7 +65,7 @@ public final class Firewall implements HoldingHandler {
 
     @Override
     public Decision decide(QueuedPacket packet) throws Exception {
-        FlowEvent.Opened opened = attributing.attribute(packet);
+        FlowEvent.Opened opened = attributor.attribute(packet);
         if (opened == null) {
             return Decision.ACCEPT;
         }
@@ -133,7 +133,7 @@ public final class Firewall implements HoldingHandler {
         m.put("allowed", allowed.sum());
         m.put("denied", denied.sum());
         m.put("rejected", rejected.sum());
-        m.put("unparsable", attributing.unparsable());
+        m.put("unparsable", attributor.unparsable());
         if (prompts != null) {
             m.put("prompts", prompts.stats());
         }

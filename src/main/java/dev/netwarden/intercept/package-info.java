@@ -6,6 +6,7 @@
  *
  * <p>Owns only chains named {@code NETWARDEN-*} and the jumps to them, in the network namespace the
  * process runs in; never touches another rule, table policy or chain. Does not attribute or record
- * anything itself (the monitor's handler does) and does not decide verdicts (the firewall will).
+ * anything itself: {@link dev.netwarden.intercept.QueuedPacketAttributor} hands each first packet to the
+ * monitor's flow tracker, which does; and does not decide verdicts (the firewall does).
  */
 package dev.netwarden.intercept;

@@ -5,7 +5,7 @@ import dev.netwarden.dns.DomainCache;
 import dev.netwarden.flow.Transport;
 import dev.netwarden.history.HistoryStore;
 import dev.netwarden.history.HistoryWriter;
-import dev.netwarden.intercept.AttributingHandler;
+import dev.netwarden.intercept.QueuedPacketAttributor;
 import dev.netwarden.intercept.Decision;
 import dev.netwarden.intercept.FailPolicy;
 import dev.netwarden.intercept.InterceptLoop;
@@ -99,7 +99,7 @@ final class FirewallHarness implements AutoCloseable {
             };
             prompts = new PromptBroker(promptSettings, sink, matcher, inNamespace, writer, System::currentTimeMillis);
         }
-        firewall = new Firewall(new AttributingHandler(monitor.tracker()), matcher, defaultAction, prompts, writer,
+        firewall = new Firewall(new QueuedPacketAttributor(monitor.tracker()), matcher, defaultAction, prompts, writer,
                 System::currentTimeMillis, i -> null);
         NfQueue queue = NetNamespace.callIn(NetNamespace.named(ns.name()), () -> NfQueue.open(
                 NfQueueConfig.headersOnly(QUEUE, false).withCopyRange(NfQueueConfig.WHOLE_PACKET).withRejectMark(REJECT_MARK), 100));

@@ -23,31 +23,57 @@ final class ProcPath {
      * @param name     the file's name under the pid's directory, ASCII
      */
     static boolean write(MemorySegment into, byte[] procRoot, int pid, String name) {
+        return write(into, procRoot, pid, name, -1);
+    }
+
+    /**
+     * Writes {@code ROOT/PID/NAMENUMBER\0}, e.g. {@code /proc/42/fd/7} for name {@code "fd/"} and number 7;
+     * false, writing nothing, for a negative pid or number or a path longer than PATH_MAX.
+     */
+    static boolean writeNumbered(MemorySegment into, byte[] procRoot, int pid, String name, int number) {
+        return number >= 0 && write(into, procRoot, pid, name, number);
+    }
+
+    /** {@code number} < 0: none. */
+    private static boolean write(MemorySegment into, byte[] procRoot, int pid, String name, int number) {
         if (pid < 0) {
             return false;
         }
-        int digits = 1;
-        for (int p = pid; p >= 10; p /= 10) {
-            digits++;
-        }
-        int length = procRoot.length + 1 + digits + 1 + name.length();
+        int length = procRoot.length + 1 + digits(pid) + 1 + name.length() + (number < 0 ? 0 : digits(number));
         if (length > PATH_MAX) {
             return false;
         }
         MemorySegment.copy(procRoot, 0, into, ValueLayout.JAVA_BYTE, 0, procRoot.length);
         long at = procRoot.length;
-        into.set(ValueLayout.JAVA_BYTE, at, (byte) '/');
-        int p = pid;
-        for (int i = digits; i >= 1; i--) {
-            into.set(ValueLayout.JAVA_BYTE, at + i, (byte) ('0' + p % 10));
-            p /= 10;
-        }
-        at += 1 + digits;
+        into.set(ValueLayout.JAVA_BYTE, at++, (byte) '/');
+        at = decimal(into, at, pid);
         into.set(ValueLayout.JAVA_BYTE, at++, (byte) '/');
         for (int i = 0; i < name.length(); i++) {
             into.set(ValueLayout.JAVA_BYTE, at++, (byte) name.charAt(i));
         }
+        if (number >= 0) {
+            at = decimal(into, at, number);
+        }
         into.set(ValueLayout.JAVA_BYTE, at, (byte) 0);
         return true;
+    }
+
+    private static int digits(int value) {
+        int digits = 1;
+        for (int v = value; v >= 10; v /= 10) {
+            digits++;
+        }
+        return digits;
+    }
+
+    /** Writes non-negative {@code value} in decimal at {@code at}; returns the offset after it. */
+    private static long decimal(MemorySegment into, long at, int value) {
+        int digits = digits(value);
+        int v = value;
+        for (int i = digits - 1; i >= 0; i--) {
+            into.set(ValueLayout.JAVA_BYTE, at + i, (byte) ('0' + v % 10));
+            v /= 10;
+        }
+        return at + digits;
     }
 }

@@ -14,19 +14,20 @@ import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The first step for a queued packet: the first packet of a connection goes to the monitor's
- * {@link FlowTracker} (the same path the passive sources take), which looks its socket up and
- * attributes it while the packet waits; the firewall then decides on the flow it returns.
+ * Turns a queued packet into the connection it opens, attributed: the first packet of a connection
+ * goes to the monitor's {@link FlowTracker} (the same path the passive sources take), which looks its
+ * socket up and attributes it while the packet waits; the firewall then decides on the flow it returns.
+ * Not a queue handler itself (the firewall is); the first step of one.
  *
  * <p>Why attribution happens while the packet is held: a program that connects and exits within
  * milliseconds still holds its socket while its SYN is queued, so this is the one moment its owner is
  * certain. A packet that cannot be parsed is counted and yields no flow.
  */
-public final class AttributingHandler {
+public final class QueuedPacketAttributor {
     private final FlowTracker tracker;
     private final LongAdder unparsable = new LongAdder();
 
-    public AttributingHandler(FlowTracker tracker) {
+    public QueuedPacketAttributor(FlowTracker tracker) {
         this.tracker = Objects.requireNonNull(tracker, "tracker is null");
     }
 

@@ -4,12 +4,8 @@
 # Usage: bench/history-start.sh [DIR] [ROWS] [OPEN]   (defaults: /tmp/nw-history-start 5000000 1000)
 # Needs ~1 GB free in DIR for 5M rows; deletes DIR at the end. About 1-2 minutes on a 2-core machine.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-export PATH="$JAVA_HOME/bin:$PATH" MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
 dir=${1:-/tmp/nw-history-start}
-mvn -q -o test-compile
-mvn -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/history-bench.cp >/dev/null
+source "$(dirname "$0")/lib/test-classpath.sh"
 trap 'rm -rf "$dir"' EXIT
-java --enable-native-access=ALL-UNNAMED -Xmx1g -cp "target/test-classes:target/classes:$(cat target/history-bench.cp)" \
+java --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$TEST_CP" \
   dev.netwarden.history.HistoryStartBench "$dir" "${2:-5000000}" "${3:-1000}"

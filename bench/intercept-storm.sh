@@ -9,7 +9,5 @@ cd "$(dirname "$0")/.."
 K=${1:-5000}; C=${2:-32}
 STORM=${NWB_STORM:-${NWB_WORK:-/tmp/nwb-bench}/bin/nwb-storm}
 [ -x "$STORM" ] || { echo "nwb-storm not found at $STORM (build ../shared/bench with NWB_WORK set)" >&2; exit 1; }
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-mvn -q -o test-compile
-CP=target/classes:target/test-classes:$(mvn -q -o dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.netwarden.intercept.InterceptBench "$STORM" "$K" "$C"
+source bench/lib/test-classpath.sh
+exec java --enable-native-access=ALL-UNNAMED -cp "$TEST_CP" dev.netwarden.intercept.InterceptBench "$STORM" "$K" "$C"

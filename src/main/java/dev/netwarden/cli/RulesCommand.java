@@ -306,6 +306,16 @@ final class RulesCommand implements Runnable {
             }
             return new Loaded(RuleSet.of(rules, sources), errors);
         }
+
+        /** The directory {@code dir} names, loaded; or null after saying on stderr why it could not be read. */
+        static Loaded orReport(CommandSpec spec, OptionSpec dir) {
+            try {
+                return of(files(spec, dir));
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("netwarden: cannot read the rules directory: " + safe(String.valueOf(e.getMessage())));
+                return null;
+            }
+        }
     }
 
     /** {@code rules list}: the rules in evaluation order, then the files left out. */
@@ -326,11 +336,8 @@ final class RulesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Loaded loaded;
-            try {
-                loaded = Loaded.of(files(spec, dir));
-            } catch (IOException e) {
-                spec.commandLine().getErr().println("netwarden: cannot read the rules directory: " + safe(String.valueOf(e.getMessage())));
+            Loaded loaded = Loaded.orReport(spec, dir);
+            if (loaded == null) {
                 return Main.EXIT_KERNEL;
             }
             PrintWriter out = spec.commandLine().getOut();
@@ -495,11 +502,8 @@ final class RulesCommand implements Runnable {
         @Override
         public Integer call() {
             ConnectionFacts facts = facts();
-            Loaded loaded;
-            try {
-                loaded = Loaded.of(files(spec, dir));
-            } catch (IOException e) {
-                spec.commandLine().getErr().println("netwarden: cannot read the rules directory: " + safe(String.valueOf(e.getMessage())));
+            Loaded loaded = Loaded.orReport(spec, dir);
+            if (loaded == null) {
                 return Main.EXIT_KERNEL;
             }
             java.util.Optional<RuleMatch> m = loaded.set().explain(facts, ListMembership.NONE, System.currentTimeMillis());

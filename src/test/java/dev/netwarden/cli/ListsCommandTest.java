@@ -44,6 +44,7 @@ class ListsCommandTest {
                 "\"reason\":\"more than one field (a hosts file? use --format hosts)\"");
         assertThat(run("lists", "check", "--format", "nope", file.toString())).isEqualTo(Main.EXIT_USAGE);
         assertThat(run("lists", "check", dir.resolve("missing").toString())).isEqualTo(ListsCommand.EXIT_UNREADABLE);
+        assertThat(err.toString()).contains("netwarden: " + dir.resolve("missing") + ": ");
     }
 
     @Test
@@ -58,5 +59,10 @@ class ListsCommandTest {
         assertThat(run("lists", "lookup", "--json", "2001:db8::7", addresses.toString())).isZero();
         assertThat(out.toString()).contains("\"listed\":true", "\"entries\":[\"2001:db8::/32\"]");
         assertThat(run("lists", "lookup", "192.0.2.300", addresses.toString())).isEqualTo(Main.EXIT_USAGE);
+        int before = out.toString().length();
+        assertThat(run("lists", "lookup", "x.ads.example.com", domains.toString(), dir.resolve("gone.txt").toString()))
+                .as("one unreadable list of two").isEqualTo(ListsCommand.EXIT_UNREADABLE);
+        assertThat(err.toString()).contains("netwarden: " + dir.resolve("gone.txt") + ": ");
+        assertThat(out.toString()).as("no half answer").hasSize(before);
     }
 }

@@ -34,6 +34,23 @@ class RulesCommandTest {
     }
 
     @Test
+    void anUnreadableRulesDirectoryIsReportedByListAndTest() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("rules"), "a file, not a directory");
+        for (String[] args : new String[][] {{"rules", "list"}, {"rules", "test", "--exe", "/usr/bin/curl"}}) {
+            out = new StringWriter();
+            err = new StringWriter();
+            CommandLine cl = Main.commandLine();
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
+            String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                    java.util.stream.Stream.of("--rules-dir", notADirectory.toString())).toArray(String[]::new);
+            assertThat(cl.execute(all)).as(String.join(" ", args)).isEqualTo(Main.EXIT_KERNEL);
+            assertThat(err.toString()).startsWith("netwarden: cannot read the rules directory: ").contains(notADirectory.toString());
+            assertThat(out.toString()).isEmpty();
+        }
+    }
+
+    @Test
     void addListShowTestDisableEnableRm() throws Exception {
         assertThat(run("rules", "add", "--id", "curl-no-testsite", "--exe", "/usr/bin/curl", "--host", "testsite.com",
                 "--host", "*.testsite.com", "--port", "443", "--proto", "tcp", "--action", "reject",

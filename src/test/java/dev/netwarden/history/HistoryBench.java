@@ -70,32 +70,11 @@ public final class HistoryBench {
         long end = (System.currentTimeMillis() / hourMs) * hourMs;
         long span = 90L * 24 * hourMs;
         long start = end - span;
-        int apps = 100;
         try (HistoryStore store = HistoryStore.open(dir)) {
             long g0 = System.nanoTime();
             try (Connection c = store.newConnection(); Statement s = c.createStatement()) {
                 c.setAutoCommit(false);
-                s.execute("PRAGMA cache_size = -262144");
-                for (int a = 1; a <= apps; a++) {
-                    s.execute("INSERT INTO executables (id, path, sha256, first_seen_ms, last_seen_ms) VALUES (" + a
-                            + ", '/usr/bin/app" + a + "', 'h" + a + "', " + start + ", " + end + ")");
-                }
-                // built after the rows, all of them (connections_open too: the generated rows have no end)
-                for (String idx : new String[] {"connections_start", "connections_exe_start", "connections_open"}) {
-                    s.execute("DROP INDEX " + idx);
-                }
-                // Rows spread evenly over 90 days; app ids skewed (i*i) so the ranking is not flat; 1 in 20 unattributed.
-                s.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows + ")"
-                        + " INSERT INTO connections (id, start_ms, end_ms, transport, family, direction, local_addr, local_port,"
-                        + " remote_addr, remote_port, state, bytes_out, bytes_in, packets_out, packets_in, process_id, exe_id,"
-                        + " unknown_reason, host_id, level, cookie)"
-                        + " SELECT i, " + start + " + (i * " + span + ") / " + rows + ", NULL, 'tcp', 2, 'outbound',"
-                        + " x'0a000002', 40000 + i % 20000, x'5db8d822', 443, 'CLOSED', 1000 + i % 5000, 20000 + i % 70000,"
-                        + " 10, 20, NULL, CASE WHEN i % 20 = 0 THEN NULL ELSE 1 + (i * i) % " + apps + " END,"
-                        + " NULL, NULL, 'passive', 0 FROM n");
-                s.execute("CREATE INDEX connections_start ON connections (start_ms)");
-                s.execute("CREATE INDEX connections_exe_start ON connections (exe_id, start_ms)");
-                s.execute("CREATE INDEX connections_open ON connections (start_ms) WHERE end_ms IS NULL");
+                GeneratedConnections.insert(c, rows, start, span, false);
                 s.execute("INSERT INTO app_hourly (hour_ms, exe_id, conns, bytes_out, bytes_in)"
                         + " SELECT start_ms - start_ms % 3600000, COALESCE(exe_id, 0), COUNT(*), SUM(bytes_out), SUM(bytes_in)"
                         + " FROM connections GROUP BY 1, 2");

@@ -66,34 +66,13 @@ public final class HistoryStartBench {
         return java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
     }
 
-    /** Closed connections spread over 90 days, 100 apps; the indexes built after the rows, as a bulk load would. */
+    /** Closed connections over the last 90 days ({@link GeneratedConnections}). */
     private static void generate(Connection c, long rows) throws Exception {
         long g0 = System.nanoTime();
         long end = System.currentTimeMillis();
         long span = 90L * 24 * 3_600_000L;
         c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-            s.execute("PRAGMA cache_size = -262144");
-            for (int a = 1; a <= 100; a++) {
-                s.execute("INSERT INTO executables (id, path, sha256, first_seen_ms, last_seen_ms) VALUES (" + a
-                        + ", '/usr/bin/app" + a + "', 'h" + a + "', " + (end - span) + ", " + end + ")");
-            }
-            for (String idx : new String[] {"connections_start", "connections_exe_start", "connections_action_start"}) {
-                s.execute("DROP INDEX " + idx);
-            }
-            s.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows + ")"
-                    + " INSERT INTO connections (id, start_ms, end_ms, transport, family, direction, local_addr, local_port,"
-                    + " remote_addr, remote_port, state, bytes_out, bytes_in, packets_out, packets_in, process_id, exe_id,"
-                    + " unknown_reason, host_id, level, cookie)"
-                    + " SELECT i, " + (end - span) + " + (i * " + span + ") / " + rows + " AS s, "
-                    + (end - span) + " + (i * " + span + ") / " + rows + " + i % 60000, 'tcp', 2, 'outbound',"
-                    + " x'0a000002', 40000 + i % 20000, x'5db8d822', 443, 'CLOSED', 1000 + i % 5000, 20000 + i % 70000,"
-                    + " 10, 20, NULL, CASE WHEN i % 20 = 0 THEN NULL ELSE 1 + (i * i) % 100 END,"
-                    + " NULL, NULL, 'passive', 0 FROM n");
-            s.execute("CREATE INDEX connections_start ON connections (start_ms)");
-            s.execute("CREATE INDEX connections_exe_start ON connections (exe_id, start_ms)");
-            s.execute("CREATE INDEX connections_action_start ON connections (action, start_ms)");
-        }
+        GeneratedConnections.insert(c, rows, end - span, span, true);
         c.commit();
         c.setAutoCommit(true);
         System.out.printf(Locale.ROOT, "generated in %.1f s%n", (System.nanoTime() - g0) / 1e9);

@@ -26,6 +26,14 @@ import java.util.logging.Logger;
  */
 final class ProcessEventsService implements Service {
     private static final Logger LOG = Logger.getLogger("netwarden.processes");
+
+    /** Subscribes a listener to process events: the proc connector; a test substitutes one the kernel refuses. */
+    @FunctionalInterface
+    interface ConnectorOpener {
+        ProcConnector open(ProcessEventListener listener) throws IOException;
+    }
+
+    private final ConnectorOpener opener;
     private final ProcessRegistry registry;
     private final List<ProcessEventListener> subscribers = new CopyOnWriteArrayList<>();
     private final AtomicLong subscriberFailures = new AtomicLong();
@@ -33,7 +41,12 @@ final class ProcessEventsService implements Service {
     private volatile String connectorFailure;
 
     ProcessEventsService(MonitorSection config) {
+        this(config, ProcConnector::start);
+    }
+
+    ProcessEventsService(MonitorSection config, ConnectorOpener opener) {
         Objects.requireNonNull(config, "config is null");
+        this.opener = Objects.requireNonNull(opener, "opener is null");
         ProcessRegistry.Config defaults = ProcessRegistry.Config.defaults();
         this.registry = new ProcessRegistry(Path.of("/proc"), UserNames.read(Path.of("/etc/passwd")), new ExecutableHasher(),
                 new ProcessRegistry.Config(config.exitedProcessGrace(), defaults.maxExited(), defaults.maxParentDepth(),
@@ -50,7 +63,7 @@ final class ProcessEventsService implements Service {
     @Override
     public void start() {
         try {
-            connector = ProcConnector.start(new Fanout(subscribers, subscriberFailures));
+            connector = opener.open(new Fanout(subscribers, subscriberFailures));
         } catch (IOException | RuntimeException e) {
             // Inside a container's own pid or user namespace the kernel refuses the proc connector. The
             // monitor still works without it (it finds new processes by listing /proc), only a process
@@ -89,6 +102,7 @@ final class ProcessEventsService implements Service {
     @Override
     public Map<String, Object> stats() {
         Map<String, Object> m = StatsMap.of(registry.stats());
+        m.put("following", following());
         if (connector != null) {
             m.put("connector", StatsMap.of(connector.stats()));
         }

@@ -21,6 +21,8 @@ import static dev.netwarden.linux.netlink.NetlinkLayouts.BE32;
 import static dev.netwarden.linux.netlink.NetlinkLayouts.U16;
 import static dev.netwarden.linux.netlink.NetlinkLayouts.U32;
 import static dev.netwarden.linux.netlink.NetlinkLayouts.U8;
+import static dev.netwarden.linux.nfqueue.NfQueueMessages.attribute;
+import static dev.netwarden.linux.nfqueue.NfQueueMessages.be32Attribute;
 
 /**
  * One bound NFQUEUE: a NETLINK_NETFILTER socket that receives the packets an iptables
@@ -34,8 +36,8 @@ import static dev.netwarden.linux.netlink.NetlinkLayouts.U8;
  * <p>Receiving: {@link #receive} blocks up to the poll interval for one message, then drains what
  * else is already waiting (MSG_DONTWAIT) into the rest of one 256 KiB buffer, and hands each queued
  * packet to the sink as a byte range of that buffer. Verdicts are collected with {@link #addVerdict}
- * and sent by {@link #flushVerdicts} in one send(); when every collected verdict is the same, one
- * NFQNL_MSG_VERDICT_BATCH covers them all. Nothing is allocated per packet here.
+ * and sent by {@link #flushVerdicts} in one send(); each run of equal verdicts for packets in queue
+ * order is one NFQNL_MSG_VERDICT_BATCH ({@link PendingVerdicts}). Nothing is allocated per packet here.
  *
  * <p>Overload: the kernel holds at most {@link NfQueueConfig#maxQueueLength()} packets waiting for
  * verdicts and our socket buffer holds {@link NfQueueConfig#socketBufferBytes()} of unread messages.
@@ -53,7 +55,6 @@ public final class NfQueue implements AutoCloseable {
     private static final int MESSAGE_OVERHEAD = 4096;
     private static final int RECEIVE_BUFFER_BYTES = 256 * 1024;
     private static final int SEND_BUFFER_BYTES = 64 * 1024;
-    private static final int VERDICT_MESSAGE_BYTES = NetlinkHeader.LENGTH + NfQueueProtocol.NFGENMSG_LENGTH + 12 + 8;
     private static final int SOCKADDR_NL_LENGTH = 12;
     private static final int MAX_EINTR_RETRIES = 100;
     /** Most datagrams one {@link #receive} drains. */
@@ -70,14 +71,9 @@ public final class NfQueue implements AutoCloseable {
     private final int maxMessageBytes;
     private final long[] datagramOffsets = new long[MAX_BATCH];
     private final long[] datagramLengths = new long[MAX_BATCH];
+    private final PendingVerdicts pending = new PendingVerdicts(SEND_BUFFER_BYTES / PendingVerdicts.MAX_MESSAGE_BYTES);
     private int fd;
     private int seq = 1;
-    private long sendUsed;
-    private int pendingCount;
-    private int pendingNfVerdict = -1;
-    private int pendingMark;
-    private boolean pendingUniform = true;
-    private int pendingMaxId;
     private long overruns;
     private long verdictErrors;
     private long malformed;
@@ -162,28 +158,9 @@ public final class NfQueue implements AutoCloseable {
         awaitAck(bindSeq);
     }
 
-    /** Writes nlmsghdr + nfgenmsg at {@code offset}; returns where attributes start. */
+    /** Writes nlmsghdr + nfgenmsg for this queue at {@code offset}; returns where attributes start. */
     private long startMessage(MemorySegment msg, long offset, int type, int flags) {
-        NetlinkHeader.write(msg, offset, 0, type, flags);
-        msg.set(U8, offset + NetlinkHeader.LENGTH, (byte) 0);       // AF_UNSPEC
-        msg.set(U8, offset + NetlinkHeader.LENGTH + 1, (byte) 0);   // NFNETLINK_V0
-        msg.set(BE16, offset + NetlinkHeader.LENGTH + 2, (short) config.queueNumber());
-        return offset + NetlinkHeader.LENGTH + NfQueueProtocol.NFGENMSG_LENGTH;
-    }
-
-    /** Writes an attribute header for a value of {@code valueLength}; returns the aligned end (value zeroed). */
-    private static long attribute(MemorySegment msg, long at, int type, int valueLength) {
-        long end = at + 4 + ((valueLength + 3) & ~3);
-        msg.asSlice(at, end - at).fill((byte) 0);
-        msg.set(U16, at, (short) (4 + valueLength));
-        msg.set(U16, at + 2, (short) type);
-        return end;
-    }
-
-    private static long be32Attribute(MemorySegment msg, long at, int type, int value) {
-        long end = attribute(msg, at, type, 4);
-        msg.set(BE32, at + 4, value);
-        return end;
+        return NfQueueMessages.startMessage(msg, offset, config.queueNumber(), type, flags);
     }
 
     private int finishAndSend(MemorySegment msg, long end) throws IOException {
@@ -358,59 +335,27 @@ public final class NfQueue implements AutoCloseable {
             }
             default -> throw new IllegalArgumentException("verdict " + verdict);
         }
-        if (sendUsed + VERDICT_MESSAGE_BYTES > SEND_BUFFER_BYTES) {
+        if (pending.isFull()) {
             flushVerdicts();
         }
-        long at = startMessage(sendBuffer, sendUsed, NfQueueProtocol.TYPE_VERDICT, NetlinkHeader.NLM_F_REQUEST);
-        long hdr = at;
-        at = attribute(sendBuffer, at, NfQueueProtocol.NFQA_VERDICT_HDR, 8);
-        sendBuffer.set(BE32, hdr + 4, nf);
-        sendBuffer.set(BE32, hdr + 8, packetId);
-        if (mark != 0) {
-            at = be32Attribute(sendBuffer, at, NfQueueProtocol.NFQA_MARK, mark);
-        }
-        sendBuffer.set(U32, sendUsed + NetlinkHeader.OFFSET_LEN, (int) (at - sendUsed));
-        sendBuffer.set(U32, sendUsed + NetlinkHeader.OFFSET_SEQ, seq++);
-        if (pendingCount == 0) {
-            pendingNfVerdict = nf;
-            pendingMark = mark;
-            pendingUniform = true;
-        } else if (nf != pendingNfVerdict || mark != pendingMark) {
-            pendingUniform = false;
-        }
-        if (pendingCount == 0 || packetId - pendingMaxId > 0) { // ids grow and wrap: compare by difference
-            pendingMaxId = packetId;
-        }
-        pendingCount++;
-        sendUsed = at;
+        pending.add(packetId, nf, mark);
     }
 
     /**
-     * Sends the collected verdicts: one VERDICT_BATCH message when there are several and all are
-     * the same (it applies to every queued packet up to the highest id, and this thread has received
-     * every packet up to there), else all verdict messages in one send().
+     * Sends the collected verdicts in one send(): runs of equal verdicts as VERDICT_BATCH messages
+     * while batching is on (this thread has received every packet up to the highest id, and holds
+     * none back), else one message each (see {@link PendingVerdicts}).
      */
     public void flushVerdicts() throws IOException {
-        if (pendingCount == 0) {
+        if (pending.isEmpty()) {
             return;
         }
         try {
-            if (batchVerdicts && pendingCount > 1 && pendingUniform) {
-                long at = startMessage(sendBuffer, 0, NfQueueProtocol.TYPE_VERDICT_BATCH, NetlinkHeader.NLM_F_REQUEST);
-                long hdr = at;
-                at = attribute(sendBuffer, at, NfQueueProtocol.NFQA_VERDICT_HDR, 8);
-                sendBuffer.set(BE32, hdr + 4, pendingNfVerdict);
-                sendBuffer.set(BE32, hdr + 8, pendingMaxId);
-                if (pendingMark != 0) {
-                    at = be32Attribute(sendBuffer, at, NfQueueProtocol.NFQA_MARK, pendingMark);
-                }
-                finishAndSend(sendBuffer, at);
-            } else {
-                sendAll(sendBuffer, sendUsed);
-            }
+            long length = pending.write(sendBuffer, config.queueNumber(), seq, batchVerdicts);
+            seq += pending.messagesWritten();
+            sendAll(sendBuffer, length);
         } finally {
-            sendUsed = 0;
-            pendingCount = 0;
+            pending.clear();
         }
     }
 

@@ -92,4 +92,61 @@ class NfQueueLiveTest {
     }
 
     private int answered;
+
+    /**
+     * Mixed verdicts in one flush reach the kernel as runs (two batches, three plain verdicts): each
+     * queued datagram gets exactly its own verdict, none is accepted by a neighbour's batch.
+     */
+    @Test
+    void runsOfEqualVerdictsInOneFlushDecideExactlyTheirOwnPackets() throws Exception {
+        assumeTrue(TestNamespace.isRoot(), "needs root for network namespaces and iptables");
+        try (TestNamespace ns = TestNamespace.create("nfq-runs")) {
+            ns.exec(10, "iptables", "-t", "mangle", "-A", "OUTPUT", "-p", "udp", "--dport", "9001:9008", "-m", "conntrack",
+                    "--ctstate", "NEW", "-j", "NFQUEUE", "--queue-num", "" + QUEUE);
+            NfQueueConfig config = new NfQueueConfig(QUEUE, 96, 128, false, false, 0, 1 << 20);
+            try (NfQueue queue = NetNamespace.callIn(NetNamespace.named(ns.name()), () -> NfQueue.open(config, 100))) {
+                Process receiver = ns.start("python3", "-u", "-c", """
+                        import select, socket
+                        socks = []
+                        for port in range(9001, 9009):
+                            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", port)); socks.append(s)
+                        print("ready")
+                        while True:
+                            ready, _, _ = select.select(socks, [], [], 3)
+                            if not ready: break
+                            for s in ready:
+                                s.recv(100); print(s.getsockname()[1])
+                        print("done")""");
+                java.io.BufferedReader received = new java.io.BufferedReader(new java.io.InputStreamReader(receiver.getInputStream()));
+                assertThat(received.readLine()).isEqualTo("ready");
+                ns.exec(10, "python3", "-c", """
+                        import socket
+                        for port in range(9001, 9009):
+                            socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", port))""");
+
+                NfQueueMessageParser parser = new NfQueueMessageParser();
+                List<QueuedPacket> packets = new ArrayList<>();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (packets.size() < 8 && System.nanoTime() < deadline) {
+                    queue.receive((MemorySegment buf, long off, int len) -> packets.add(parser.parse(buf.asSlice(off, len).toArray(U8))), 64);
+                }
+                assertThat(packets).as("all eight held in the kernel's queue, none answered yet").hasSize(8);
+                List<Integer> accept = List.of(9001, 9002, 9006, 9008);
+                for (QueuedPacket p : packets) {
+                    int ihl = (p.payload()[0] & 0x0F) * 4;
+                    int port = ((p.payload()[ihl + 2] & 0xFF) << 8) | (p.payload()[ihl + 3] & 0xFF);
+                    queue.addVerdict(p.packetId(), accept.contains(port) ? Verdict.ACCEPT : Verdict.DROP);
+                }
+                queue.flushVerdicts();
+
+                List<Integer> ports = new ArrayList<>();
+                for (String line; (line = received.readLine()) != null && !line.equals("done"); ) {
+                    ports.add(Integer.parseInt(line));
+                }
+                assertThat(ports).containsExactlyInAnyOrderElementsOf(accept);
+                queue.receive((MemorySegment buf, long off, int len) -> { }, 64); // reads any error the kernel sent back
+                assertThat(queue.verdictErrors()).as("no verdict named a packet that was gone").isZero();
+            }
+        }
+    }
 }

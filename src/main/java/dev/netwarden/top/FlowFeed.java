@@ -21,6 +21,7 @@ final class FlowFeed implements AutoCloseable {
     private DaemonFlows daemon;
     private OwnScan own;
     private String description;
+    private String reason = "";
 
     private FlowFeed(Path socket) {
         this.socket = socket;
@@ -40,6 +41,7 @@ final class FlowFeed implements AutoCloseable {
         try {
             f.daemon = DaemonFlows.connect(socket);
             f.description = "daemon";
+            f.reason = "";
         } catch (IOException | RuntimeException e) {
             f.useOwnScan(e.getMessage());
         }
@@ -52,7 +54,8 @@ final class FlowFeed implements AutoCloseable {
         if (why != null && why.startsWith(prefix)) {
             why = why.substring(prefix.length());
         }
-        description = "own scan (no daemon: " + TerminalText.sanitize(why) + ")";
+        reason = "no daemon: " + TerminalText.sanitize(why);
+        description = "own scan (" + reason + ")";
     }
 
     /** The flows open now; a daemon that fails here is dropped for the own scan. */
@@ -72,6 +75,16 @@ final class FlowFeed implements AutoCloseable {
     /** "daemon" or "own scan (why)", escaped for the terminal. */
     String description() {
         return description;
+    }
+
+    /** "daemon" or "own scan". */
+    String label() {
+        return daemon != null ? "daemon" : "own scan";
+    }
+
+    /** Why there is no daemon ("no daemon: …", escaped), or "" with one. */
+    String reason() {
+        return reason;
     }
 
     /** Whether the daemon serves the flows (and so may have firewall questions). */

@@ -16,9 +16,10 @@ final class HeaderText {
     }
 
     /**
-     * @param source "daemon" or "own scan (no daemon: …)"
+     * @param source "daemon" or "own scan"
+     * @param reason why not the daemon ("no daemon: …"), or ""; last, as the least needed at 80 columns
      */
-    static String of(String source, Rows rows, ViewState v, Duration window, long atMillis) {
+    static String of(String source, String reason, Rows rows, ViewState v, Duration window, long atMillis) {
         double up = 0;
         double down = 0;
         for (ProcessRow p : rows.processes()) {
@@ -27,6 +28,7 @@ final class HeaderText {
         }
         StringBuilder sb = new StringBuilder(160);
         sb.append("netwarden top ").append(CLOCK.format(Instant.ofEpochMilli(atMillis)));
+        sb.append("  source: ").append(source);
         sb.append("  up ").append(Units.rate(up)).append("/s down ").append(Units.rate(down)).append("/s");
         if (v.paused()) {
             sb.append("  PAUSED");
@@ -38,7 +40,9 @@ final class HeaderText {
             sb.append("  dns hidden");
         }
         sb.append("  window ").append(seconds(window));
-        sb.append("  source: ").append(source);
+        if (!reason.isEmpty()) {
+            sb.append("  (").append(reason).append(')');
+        }
         return sb.toString();
     }
 

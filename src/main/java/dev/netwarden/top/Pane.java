@@ -46,7 +46,7 @@ enum Pane {
             Column.address("REMOTE", 15, 47, 0, ConnectionRow::remote),
             Column.text("DOMAIN", 8, 40, 2, ConnectionRow::domain),
             Column.text("PORT", 6, 16, 2, ConnectionRow::port),
-            Column.text("PROCESS", 10, 20, 0, ConnectionRow::process),
+            Column.text("PROCESS", 12, 20, 0, ConnectionRow::process),
             Column.number("PID", 7, 4, r -> r.pid() < 0 ? "-" : Integer.toString(r.pid()), Comparator.comparingInt(ConnectionRow::pid)),
             Column.number("UP/s", 6, 0, r -> Units.rate(r.up()), Comparator.comparingDouble(ConnectionRow::up)),
             Column.number("DOWN/s", 6, 0, r -> Units.rate(r.down()), Comparator.comparingDouble(ConnectionRow::down)),

@@ -167,7 +167,7 @@ public final class TopRun {
     private void draw(TerminalView term, ViewState view, Tally.Sample sample, FlowFeed feed, PromptWatch prompts) {
         Rows rows = Rows.of(sample, view.showDns(), services);
         view.showPrompt(feed.fromDaemon() ? prompts.firstId() : -1);
-        String header = HeaderText.of(feed.description(), rows, view, options.window(), sample.atMillis());
+        String header = HeaderText.of(feed.label(), feed.reason(), rows, view, options.window(), sample.atMillis());
         term.draw(Screen.compose(view, rows, header, feed.fromDaemon() ? prompts.banner() : null, term.columns(), term.rows()));
     }
 }

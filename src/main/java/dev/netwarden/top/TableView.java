@@ -123,7 +123,7 @@ final class TableView {
             Column<R> c = columns.get(i);
             String h = c.header();
             if (i == sort) {
-                h = Cells.clip(h, widths[i] - 1) + (descending ? "v" : "^");
+                h = Cells.prefix(h, widths[i] - 1) + (descending ? "v" : "^");
             }
             sb.append(Cells.fit(h, widths[i], c.numeric(), false));
         }

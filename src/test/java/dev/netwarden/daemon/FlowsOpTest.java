@@ -51,7 +51,7 @@ class FlowsOpTest {
     void aBadGenerationIsRefused() {
         ControlHandlers h = new ControlHandlers();
         h.register(FlowsOp.OP, new FlowsOp(List::of, new Namespaces("net:[7]", "pid:[8]")));
-        assertThat(h.dispatch("{\"op\":\"flows\",\"known\":\"x\"}")).contains("\"ok\":false", "\"known\" must be a non-negative integer");
+        assertThat(h.dispatch("{\"op\":\"flows\",\"known\":\"x\"}")).contains("\"ok\":false", "\\\"known\\\" must be a non-negative integer");
         assertThat(h.dispatch("{\"op\":\"flows\",\"known\":-3}")).contains("\"ok\":false");
         assertThat(h.dispatch("{\"op\":\"flows\",\"known\":5}")).contains("\"ok\":true", "\"generation\":5");
     }

@@ -1,9 +1,7 @@
 package dev.netwarden.live;
 
 import dev.netwarden.daemon.control.ControlClient;
-import dev.netwarden.daemon.control.NoDaemonException;
 import dev.netwarden.daemon.owners.Namespaces;
-import dev.netwarden.flow.FlowEvent;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +13,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The live flows of a running daemon, asked with its {@code flows} op over one kept connection. The
- * first answer has every flow in full; later ones send back the last generation, so flows already
- * known come as counters only ({@link LiveFlowJson}).
+ * The live flows of a running daemon, asked with its {@code flows} op over one kept connection, in a
+ * session of its own: the first answer has every flow in full, later ones only what changed
+ * ({@link LiveFlowJson}). Any failure starts a new session, so client and daemon never disagree about
+ * what was sent.
  *
  * <p>Refuses a daemon that watches another network namespace than the caller's ({@code top} in a
  * container or {@code ip netns exec} would otherwise show the host's connections as its own). Not
@@ -29,9 +28,9 @@ public final class DaemonFlows implements LiveFlowSource, AutoCloseable {
 
     private final Path socket;
     private final String netNamespace;
-    private final Map<Long, FlowEvent.Opened> known = new HashMap<>();
+    private final Map<Long, LiveFlow> current = new HashMap<>();
     private ControlClient client;
-    private long generation;
+    private String session = newSession();
 
     private DaemonFlows(Path socket, ControlClient client, String netNamespace) {
         this.socket = socket;
@@ -62,34 +61,38 @@ public final class DaemonFlows implements LiveFlowSource, AutoCloseable {
     public List<LiveFlow> liveFlows() throws IOException {
         if (client == null) {
             client = ControlClient.connect(socket, CONNECT_TIMEOUT); // the daemon restarted: start over
-            generation = 0;
-            known.clear();
         }
         try {
             return ask();
         } catch (LiveFlowJson.UnknownFlowException e) {
-            generation = 0;
+            restart();
             return ask();
-        } catch (NoDaemonException e) {
-            throw e;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            restart();
             client.close();
             client = null;
             throw e;
         }
     }
 
+    private void restart() {
+        session = newSession();
+        current.clear();
+    }
+
+    private static String newSession() {
+        return "top-" + ProcessHandle.current().pid() + "-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+    }
+
     private List<LiveFlow> ask() throws IOException {
-        String request = "{\"op\":\"flows\"" + (generation > 0 ? ",\"known\":" + generation : "") + "}\n";
+        String request = "{\"op\":\"flows\",\"session\":\"" + session + "\"}\n";
         byte[] line = client.exchange(request.getBytes(StandardCharsets.US_ASCII), CALL_TIMEOUT);
         String ns = netNamespaceOf(line);
         if (ns != null && !ns.equals(netNamespace)) {
             throw new IOException("the daemon at " + socket + " watches another network namespace (" + ns
                     + ", this is " + netNamespace + ")");
         }
-        LiveFlowJson.Decoded d = LiveFlowJson.decode(line, known);
-        generation = d.generation();
-        return d.flows();
+        return LiveFlowJson.decode(line, current).flows();
     }
 
     /** The reply's {@code net_ns}: it comes first, so this reads a few hundred bytes at most. */

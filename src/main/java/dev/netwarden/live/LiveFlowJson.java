@@ -34,20 +34,22 @@ import java.util.Objects;
  * jackson-core's streaming generator and parser: at 10,000 flows a call, once a second, the tree model's
  * node per field would cost more than the flows themselves.
  *
- * <p>Three parts, each a JSON array (docs/daemon.md, "flows"):
+ * <p>An answer has four arrays (docs/daemon.md, "flows"):
  * <ul>
  *   <li>{@code processes}: each process once ({@code ref, pid, ppid, uid, user, comm, exe, start_ticks}),
  *       so 10,000 connections of one program do not repeat its name and path 10,000 times;
- *   <li>{@code flows}: a flow in full ({@code id, cookie, transport, family, local, local_port, remote,
+ *   <li>{@code flows}: flows in full ({@code id, cookie, transport, family, local, local_port, remote,
  *       remote_port, direction, state, domain, level, start_ms, at_ms, bytes_out, bytes_in, packets_out,
  *       packets_in, process, unknown_reason}), {@code process} a ref or null;
- *   <li>{@code counters}: a flow the client already has in full, as {@code [id, state, bytes_out, bytes_in,
- *       packets_out, packets_in, at_ms]}: only what changes.
+ *   <li>{@code counters}: flows the client already has whose state or counters changed, as
+ *       {@code [id, state, bytes_out, bytes_in, packets_out, packets_in, at_ms]};
+ *   <li>{@code closed}: ids of flows the client has that are no longer open.
  * </ul>
- * Which flows the client already has: it sends back the {@code generation} of its last answer (the
- * highest flow id in it). Flow ids increase as flows open, under the tracker's lock, so every flow with
- * an id up to that generation that is still open was in that answer, in full or as counters. A client
- * that meets a counters row it cannot place asks again without a generation.
+ * A full answer ({@code "delta":false}) has every open flow in {@code flows}. A delta answer ({@code
+ * "delta":true}) is relative to the previous answer of the same session: flows opened since come in
+ * full, changed ones as counters rows, closed ones by id, and the unchanged rest not at all — those were
+ * read again at {@code seen_ms} with the same counters. At 10,000 mostly idle connections a second, that
+ * is what keeps the call cheap for both ends.
  */
 public final class LiveFlowJson {
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
@@ -56,55 +58,66 @@ public final class LiveFlowJson {
     }
 
     /**
-     * The three arrays of one answer, as JSON text.
+     * One answer's arrays as JSON text.
      *
-     * @param generation the highest flow id in this answer, or the client's own when there are none
+     * @param delta     whether it is relative to a previous answer
+     * @param seenMillis the newest {@code at_ms} of the flows: when unchanged flows were read
      */
-    public record Encoded(long generation, String processes, String flows, String counters) {}
+    public record Encoded(boolean delta, long seenMillis, String processes, String flows, String counters, String closed) {}
 
-    /** One decoded answer: the flows open at the daemon, and what to send back next time. */
-    public record Decoded(long generation, List<LiveFlow> flows) {}
+    /** One decoded answer: every flow open at the daemon. */
+    public record Decoded(List<LiveFlow> flows) {}
 
-    /** A counters row named a flow the client does not have: ask again without a generation. */
+    /** A delta answer named a flow the client does not have: start a new session. */
     public static final class UnknownFlowException extends IOException {
         UnknownFlowException(long id) {
-            super("counters for flow " + id + ", which was never sent in full");
+            super("the answer updates or closes flow " + id + ", which was never sent in full");
         }
     }
 
     /**
-     * Encodes {@code flows}; those with an id up to {@code known} (the client's generation, 0 for none)
-     * as counters rows, the others in full.
+     * Encodes {@code flows}: all in full when {@code previous} is null; else as a delta against it (the
+     * flows of the previous answer by id), which is then updated to {@code flows}.
      */
-    public static Encoded encode(List<LiveFlow> flows, long known) {
+    public static Encoded encode(List<LiveFlow> flows, Map<Long, LiveFlow> previous) {
         Objects.requireNonNull(flows, "flows is null");
-        long generation = Math.max(known, 0);
+        long seen = 0;
         IdentityHashMap<ProcessSnapshot, Integer> refs = new IdentityHashMap<>();
         StringWriter processes = new StringWriter(256);
-        StringWriter full = new StringWriter(Math.max(256, flows.size() * 64));
-        StringWriter brief = new StringWriter(known > 0 ? Math.max(256, flows.size() * 48) : 16);
+        StringWriter full = new StringWriter(previous == null ? Math.max(256, flows.size() * 200) : 1024);
+        StringWriter brief = new StringWriter(1024);
+        StringWriter closed = new StringWriter(64);
         StringBuilder addr = new StringBuilder(48);
+        Map<Long, LiveFlow> now = previous == null ? null : new HashMap<>(flows.size() * 2);
         try (JsonGenerator p = FACTORY.createGenerator(ObjectWriteContext.empty(), processes);
              JsonGenerator f = FACTORY.createGenerator(ObjectWriteContext.empty(), full);
-             JsonGenerator c = FACTORY.createGenerator(ObjectWriteContext.empty(), brief)) {
+             JsonGenerator c = FACTORY.createGenerator(ObjectWriteContext.empty(), brief);
+             JsonGenerator x = FACTORY.createGenerator(ObjectWriteContext.empty(), closed)) {
             p.writeStartArray();
             f.writeStartArray();
             c.writeStartArray();
+            x.writeStartArray();
             for (LiveFlow flow : flows) {
                 FlowEvent.Opened o = flow.opened();
-                generation = Math.max(generation, o.flowId());
+                seen = Math.max(seen, flow.atMillis());
                 Counters k = flow.counters();
-                if (known > 0 && o.flowId() <= known) {
-                    c.writeStartArray();
-                    c.writeNumber(o.flowId());
-                    c.writeString(flow.state());
-                    c.writeNumber(k.bytesOut());
-                    c.writeNumber(k.bytesIn());
-                    c.writeNumber(k.packetsOut());
-                    c.writeNumber(k.packetsIn());
-                    c.writeNumber(flow.atMillis());
-                    c.writeEndArray();
-                    continue;
+                if (previous != null) {
+                    now.put(o.flowId(), flow);
+                    LiveFlow before = previous.get(o.flowId());
+                    if (before != null) {
+                        if (!before.counters().equals(k) || !before.state().equals(flow.state())) {
+                            c.writeStartArray();
+                            c.writeNumber(o.flowId());
+                            c.writeString(flow.state());
+                            c.writeNumber(k.bytesOut());
+                            c.writeNumber(k.bytesIn());
+                            c.writeNumber(k.packetsOut());
+                            c.writeNumber(k.packetsIn());
+                            c.writeNumber(flow.atMillis());
+                            c.writeEndArray();
+                        }
+                        continue;
+                    }
                 }
                 Integer ref = null;
                 ProcessSnapshot ps = o.attribution().process();
@@ -116,38 +129,54 @@ public final class LiveFlowJson {
                         writeProcess(p, ref, ps.info());
                     }
                 }
-                f.writeStartObject();
-                f.writeNumberProperty("id", o.flowId());
-                f.writeNumberProperty("cookie", o.socketCookie());
-                f.writeStringProperty("transport", o.transport().label());
-                f.writeNumberProperty("family", o.family() == 10 ? 6 : 4);
-                f.writeStringProperty("local", text(addr, o.local().address()));
-                f.writeNumberProperty("local_port", o.local().port());
-                f.writeStringProperty("remote", text(addr, o.remote().address()));
-                f.writeNumberProperty("remote_port", o.remote().port());
-                f.writeStringProperty("direction", o.direction().label());
-                f.writeStringProperty("state", flow.state());
-                f.writeStringProperty("domain", o.domain());
-                f.writeStringProperty("level", o.level().label());
-                f.writeNumberProperty("start_ms", o.startMillis());
-                f.writeNumberProperty("at_ms", flow.atMillis());
-                f.writeNumberProperty("bytes_out", k.bytesOut());
-                f.writeNumberProperty("bytes_in", k.bytesIn());
-                f.writeNumberProperty("packets_out", k.packetsOut());
-                f.writeNumberProperty("packets_in", k.packetsIn());
-                if (ref == null) {
-                    f.writeNullProperty("process");
-                    f.writeStringProperty("unknown_reason", o.attribution().unknownReason());
-                } else {
-                    f.writeNumberProperty("process", ref);
+                writeFlow(f, flow, ref, addr);
+            }
+            if (previous != null) {
+                for (Long id : previous.keySet()) {
+                    if (!now.containsKey(id)) {
+                        x.writeNumber(id);
+                    }
                 }
-                f.writeEndObject();
+                previous.clear();
+                previous.putAll(now);
             }
             p.writeEndArray();
             f.writeEndArray();
             c.writeEndArray();
+            x.writeEndArray();
         }
-        return new Encoded(generation, processes.toString(), full.toString(), brief.toString());
+        return new Encoded(previous != null, seen, processes.toString(), full.toString(), brief.toString(), closed.toString());
+    }
+
+    private static void writeFlow(JsonGenerator f, LiveFlow flow, Integer ref, StringBuilder addr) {
+        FlowEvent.Opened o = flow.opened();
+        Counters k = flow.counters();
+        f.writeStartObject();
+        f.writeNumberProperty("id", o.flowId());
+        f.writeNumberProperty("cookie", o.socketCookie());
+        f.writeStringProperty("transport", o.transport().label());
+        f.writeNumberProperty("family", o.family() == 10 ? 6 : 4);
+        f.writeStringProperty("local", text(addr, o.local().address()));
+        f.writeNumberProperty("local_port", o.local().port());
+        f.writeStringProperty("remote", text(addr, o.remote().address()));
+        f.writeNumberProperty("remote_port", o.remote().port());
+        f.writeStringProperty("direction", o.direction().label());
+        f.writeStringProperty("state", flow.state());
+        f.writeStringProperty("domain", o.domain());
+        f.writeStringProperty("level", o.level().label());
+        f.writeNumberProperty("start_ms", o.startMillis());
+        f.writeNumberProperty("at_ms", flow.atMillis());
+        f.writeNumberProperty("bytes_out", k.bytesOut());
+        f.writeNumberProperty("bytes_in", k.bytesIn());
+        f.writeNumberProperty("packets_out", k.packetsOut());
+        f.writeNumberProperty("packets_in", k.packetsIn());
+        if (ref == null) {
+            f.writeNullProperty("process");
+            f.writeStringProperty("unknown_reason", o.attribution().unknownReason());
+        } else {
+            f.writeNumberProperty("process", ref);
+        }
+        f.writeEndObject();
     }
 
     private static String text(StringBuilder sb, InetAddress a) {
@@ -172,30 +201,32 @@ public final class LiveFlowJson {
     /**
      * Decodes one {@code flows} answer line.
      *
-     * @param known the flows the client has in full by id (from earlier answers); the flows sent in full
-     *              now are added to it, and those no longer open are removed
-     * @throws UnknownFlowException a counters row for a flow not in {@code known}
+     * @param current the client's flows by id from earlier answers of its session; replaced by a full
+     *                answer, updated by a delta
+     * @throws UnknownFlowException a delta that updates or closes a flow not in {@code current}
      * @throws IOException          a refusal ({@code "ok":false}, with the daemon's message) or a malformed answer
      */
-    public static Decoded decode(byte[] line, Map<Long, FlowEvent.Opened> known) throws IOException {
+    public static Decoded decode(byte[] line, Map<Long, LiveFlow> current) throws IOException {
         Objects.requireNonNull(line, "line is null");
-        Objects.requireNonNull(known, "known is null");
+        Objects.requireNonNull(current, "current is null");
         try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), line)) {
             expect(p.nextToken(), JsonToken.START_OBJECT);
             Boolean ok = null;
             String error = null;
-            long generation = 0;
+            boolean delta = false;
+            long seen = 0;
             Map<Integer, ProcessSnapshot> processes = new HashMap<>();
             List<FlowRow> fullRows = new ArrayList<>();
-            List<LiveFlow> out = new ArrayList<>();
             List<long[]> counterRows = new ArrayList<>();
             List<String> counterStates = new ArrayList<>();
+            List<Long> closed = new ArrayList<>();
             for (String name = p.nextName(); name != null; name = p.nextName()) {
                 JsonToken t = p.nextToken();
                 switch (name) {
                     case "ok" -> ok = t == JsonToken.VALUE_TRUE;
                     case "error" -> error = t == JsonToken.VALUE_STRING ? p.getString() : "?";
-                    case "generation" -> generation = longValue(p, t);
+                    case "delta" -> delta = t == JsonToken.VALUE_TRUE;
+                    case "seen_ms" -> seen = longValue(p, t);
                     case "processes" -> {
                         expect(t, JsonToken.START_ARRAY);
                         for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
@@ -224,6 +255,12 @@ public final class LiveFlowJson {
                             counterRows.add(row);
                         }
                     }
+                    case "closed" -> {
+                        expect(t, JsonToken.START_ARRAY);
+                        for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
+                            closed.add(longValue(p, v));
+                        }
+                    }
                     default -> p.skipChildren();
                 }
             }
@@ -233,8 +270,29 @@ public final class LiveFlowJson {
             if (!ok) {
                 throw new IOException("refused: " + error);
             }
+            if (delta) {
+                // Unchanged since the last answer: read again, with the same counters, at seen_ms.
+                final long at = seen;
+                current.replaceAll((id, f) -> f.atMillis() >= at ? f : new LiveFlow(f.opened(), f.state(), f.counters(), at));
+                for (long id : closed) {
+                    if (current.remove(id) == null) {
+                        throw new UnknownFlowException(id);
+                    }
+                }
+                for (int i = 0; i < counterRows.size(); i++) {
+                    long[] row = counterRows.get(i);
+                    LiveFlow before = current.get(row[0]);
+                    if (before == null) {
+                        throw new UnknownFlowException(row[0]);
+                    }
+                    current.put(row[0], new LiveFlow(before.opened(), counterStates.get(i), counters(row[1], row[2], row[3], row[4]), row[5]));
+                }
+            } else if (!counterRows.isEmpty() || !closed.isEmpty()) {
+                throw new IOException("malformed flows answer: counters or closed flows in a full answer");
+            } else {
+                current.clear();
+            }
             // Processes may come after the flows that name them: attribution is resolved at the end.
-            Map<Long, FlowEvent.Opened> now = new HashMap<>(fullRows.size() + counterRows.size());
             for (FlowRow r : fullRows) {
                 Attribution a;
                 if (r.processRef >= 0) {
@@ -249,21 +307,9 @@ public final class LiveFlowJson {
                 }
                 FlowEvent.Opened o = new FlowEvent.Opened(r.id, r.startMillis, r.transport, r.family, r.local, r.remote,
                         r.direction, r.state, a, r.domain, r.level, r.cookie);
-                now.put(r.id, o);
-                out.add(new LiveFlow(o, r.state, counters(r.numbers[0], r.numbers[1], r.numbers[2], r.numbers[3]), r.atMillis));
+                current.put(r.id, new LiveFlow(o, r.state, counters(r.numbers[0], r.numbers[1], r.numbers[2], r.numbers[3]), r.atMillis));
             }
-            for (int i = 0; i < counterRows.size(); i++) {
-                long[] row = counterRows.get(i);
-                FlowEvent.Opened o = known.get(row[0]);
-                if (o == null) {
-                    throw new UnknownFlowException(row[0]);
-                }
-                now.put(row[0], o);
-                out.add(new LiveFlow(o, counterStates.get(i), counters(row[1], row[2], row[3], row[4]), row[5]));
-            }
-            known.clear();
-            known.putAll(now);
-            return new Decoded(generation, out);
+            return new Decoded(new ArrayList<>(current.values()));
         } catch (JacksonException e) {
             throw new IOException("malformed flows answer: " + e.getOriginalMessage(), e);
         } catch (IllegalArgumentException e) {

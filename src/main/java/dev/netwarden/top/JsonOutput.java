@@ -3,7 +3,6 @@ package dev.netwarden.top;
 import dev.netwarden.conns.format.AddressText;
 import dev.netwarden.flow.FlowEvent;
 import dev.netwarden.process.ProcessInfo;
-import dev.netwarden.top.Rows.ConnectionRow;
 import dev.netwarden.top.Rows.HostRow;
 import dev.netwarden.top.Rows.ProcessRow;
 import tools.jackson.core.JsonEncoding;

@@ -1,6 +1,5 @@
 package dev.netwarden.top;
 
-import dev.netwarden.top.Rows.ConnectionRow;
 import dev.netwarden.top.Rows.HostRow;
 import dev.netwarden.top.Rows.ProcessRow;
 

@@ -6,6 +6,7 @@ import dev.netwarden.live.LiveFlow;
 import dev.netwarden.live.RateTable;
 import dev.netwarden.process.ProcessInfo;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,8 +80,7 @@ final class Tally {
     private final RateTable rates;
     private Map<Long, long[]> seen = new HashMap<>();
     private final Map<ProcessKey, Acc> processes = new HashMap<>();
-    private final Map<String, Acc> hosts = new HashMap<>();
-    private final StringBuilder text = new StringBuilder(48);
+    private final Map<Object, Acc> hosts = new HashMap<>();
     private boolean first = true;
 
     Tally(Duration window) {
@@ -115,7 +115,7 @@ final class Tally {
             if (o.attribution().isKnown()) {
                 p.info = o.attribution().process().info();
             }
-            String host = hostOf(o);
+            Object host = hostKey(o);
             if (host != null) {
                 Acc h = hosts.computeIfAbsent(host, k -> new Acc());
                 h.add(dUp, dDown, dns);
@@ -143,28 +143,45 @@ final class Tally {
             }
         }
         Map<String, HostTally> hs = new HashMap<>(hosts.size() * 2);
-        for (Iterator<Map.Entry<String, Acc>> it = hosts.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Acc> e = it.next();
+        for (Iterator<Map.Entry<Object, Acc>> it = hosts.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Object, Acc> e = it.next();
             Acc a = e.getValue();
             if (a.lastSeen < forgetBefore) {
                 it.remove();
             } else {
-                hs.put(e.getKey(), new HostTally(e.getKey(), a.totals(), List.copyOf(a.apps), a.lastSeen));
+                String text = hostText(e.getKey());
+                HostTally same = hs.get(text); // a domain that reads like an address: one row
+                HostTally t = new HostTally(text, a.totals(), List.copyOf(a.apps), a.lastSeen);
+                hs.put(text, same == null ? t : merge(same, t));
             }
         }
         return new Sample(nowMillis, List.copyOf(stats), Map.copyOf(ps), Map.copyOf(hs));
     }
 
-    /** The remote host a connection is counted under: its domain, else its address; null for none (a listener). */
-    String hostOf(FlowEvent.Opened o) {
+    private static HostTally merge(HostTally a, HostTally b) {
+        Set<String> apps = new LinkedHashSet<>(a.apps());
+        apps.addAll(b.apps());
+        return new HostTally(a.host(), new Totals(a.totals().up() + b.totals().up(), a.totals().down() + b.totals().down(),
+                a.totals().dnsUp() + b.totals().dnsUp(), a.totals().dnsDown() + b.totals().dnsDown()),
+                List.copyOf(apps), Math.max(a.lastSeenMillis(), b.lastSeenMillis()));
+    }
+
+    /**
+     * The remote host a connection is counted under: its domain (a String), else its address (an
+     * InetAddress, made text only per host, not per connection: {@link #hostText}); null for none (a listener).
+     */
+    static Object hostKey(FlowEvent.Opened o) {
         if (o.domain() != null) {
             return o.domain();
         }
         if (o.remote().address().isAnyLocalAddress()) {
             return null;
         }
-        text.setLength(0);
-        AddressText.append(text, o.remote().address());
-        return text.toString();
+        return o.remote().address();
+    }
+
+    /** A {@link #hostKey} as text (unescaped). */
+    static String hostText(Object key) {
+        return key instanceof InetAddress a ? AddressText.toText(a) : (String) key;
     }
 }

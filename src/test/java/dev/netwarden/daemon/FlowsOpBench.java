@@ -24,8 +24,8 @@ import java.util.Map;
 /**
  * What one {@code flows} call costs at N live flows (default 10,000) from 50 processes: the daemon's
  * side (snapshot already taken; encode + the reply line, through {@link ControlHandlers#dispatch}) and
- * the client's (decode), for a first call (every flow in full) and a steady one ({@code known}: counters
- * rows). Not a test: {@code bench/top.sh} runs it (test class path, C1 like the launcher).
+ * the client's (decode), for a full answer and for a session's delta when a tenth of the flows moved
+ * bytes since the previous call. Not a test: {@code bench/top.sh} runs it (test class path, C1 like the launcher).
  */
 public final class FlowsOpBench {
     public static void main(String[] args) throws Exception {
@@ -36,7 +36,7 @@ public final class FlowsOpBench {
             procs.add(new ProcessSnapshot(new ProcessInfo(1000 + p, 1, 1000, "user" + p, "holder-" + p,
                     "/usr/lib/some/app/bin/holder-" + p, false, List.of(), 12345 + p, null, null), null, "x", List.of()));
         }
-        List<LiveFlow> flows = new ArrayList<>(n);
+        List<LiveFlow> flows = new ArrayList<>(n); // replaced each round: the source hands out a fresh list
         long now = System.currentTimeMillis();
         for (int i = 0; i < n; i++) {
             FlowEvent.Opened o = new FlowEvent.Opened(i + 1, now - 60_000, Transport.TCP, 2,
@@ -48,23 +48,28 @@ public final class FlowsOpBench {
             flows.add(new LiveFlow(o, "ESTAB", new Counters(123_456L + i, 7_654_321L + i, 100 + i, 200 + i), now));
         }
         ControlHandlers handlers = new ControlHandlers();
-        handlers.register(FlowsOp.OP, new FlowsOp(() -> flows, Namespaces.current()));
+        handlers.register(FlowsOp.OP, new FlowsOp(() -> List.copyOf(flows), Namespaces.current()));
         String full = "{\"op\":\"flows\"}";
-        String steady = "{\"op\":\"flows\",\"known\":" + n + "}";
+        String steady = "{\"op\":\"flows\",\"session\":\"bench\"}";
+        Map<Long, LiveFlow> client = new HashMap<>();
         for (String request : List.of(full, steady)) {
             long serverNanos = 0;
             long clientNanos = 0;
             int bytes = 0;
             for (int r = 0; r < rounds * 2; r++) {
+                // A tenth of the flows moved bytes since the last call; all were read again.
+                long at = now + 1000L * (r + 1);
+                for (int i = 0; i < n; i++) {
+                    LiveFlow f = flows.get(i);
+                    Counters c = i % 10 == r % 10 ? new Counters(f.counters().bytesOut() + 1000, f.counters().bytesIn() + 10,
+                            f.counters().packetsOut() + 1, f.counters().packetsIn() + 1) : f.counters();
+                    flows.set(i, new LiveFlow(f.opened(), "ESTAB", c, at));
+                }
                 long t0 = System.nanoTime();
                 byte[] line = handlers.dispatch(request).getBytes(StandardCharsets.UTF_8);
                 long t1 = System.nanoTime();
-                Map<Long, FlowEvent.Opened> known = new HashMap<>();
-                if (request == steady) {
-                    flows.forEach(f -> known.put(f.flowId(), f.opened()));
-                }
                 long t2 = System.nanoTime();
-                int got = LiveFlowJson.decode(line, known).flows().size();
+                int got = LiveFlowJson.decode(line, request == steady ? client : new HashMap<>()).flows().size();
                 long t3 = System.nanoTime();
                 if (got != n) {
                     throw new AssertionError("decoded " + got + " flows, not " + n);
@@ -76,7 +81,7 @@ public final class FlowsOpBench {
                 }
             }
             System.out.printf("%s flows=%d bytes=%d daemon_ms=%.2f client_decode_ms=%.2f%n",
-                    request == full ? "first-call" : "steady-call", n, bytes, serverNanos / 1e6 / rounds, clientNanos / 1e6 / rounds);
+                    request == full ? "full-answer" : "session-delta(10%-changed)", n, bytes, serverNanos / 1e6 / rounds, clientNanos / 1e6 / rounds);
         }
     }
 }

@@ -31,28 +31,43 @@ class FlowsOpTest {
     }
 
     @Test
-    void answersInTheLiveFlowFormatAndSendsKnownFlowsAsCounters() throws IOException {
-        List<LiveFlow> live = List.of(flow(1, 10), flow(2, 20));
+    void aSessionGetsEverythingOnceThenOnlyWhatChanged() throws IOException {
+        List<LiveFlow> live = new java.util.ArrayList<>(List.of(flow(1, 10), flow(2, 20)));
         ControlHandlers h = new ControlHandlers();
-        h.register(FlowsOp.OP, new FlowsOp(() -> live, new Namespaces("net:[7]", "pid:[8]")));
+        h.register(FlowsOp.OP, new FlowsOp(() -> List.copyOf(live), new Namespaces("net:[7]", "pid:[8]")));
 
-        String first = h.dispatch("{\"op\":\"flows\"}");
-        assertThat(first).startsWith("{\"ok\":true,\"net_ns\":\"net:[7]\",\"pid_ns\":\"pid:[8]\",\"at_ms\":").contains("\"generation\":2");
-        Map<Long, FlowEvent.Opened> known = new HashMap<>();
-        LiveFlowJson.Decoded d = LiveFlowJson.decode(first.getBytes(StandardCharsets.UTF_8), known);
-        assertThat(d.flows()).extracting(f -> f.counters().bytesOut()).containsExactly(10L, 20L);
+        String first = h.dispatch("{\"op\":\"flows\",\"session\":\"s1\"}");
+        assertThat(first).startsWith("{\"ok\":true,\"net_ns\":\"net:[7]\",\"pid_ns\":\"pid:[8]\",\"at_ms\":").contains("\"delta\":false");
+        Map<Long, LiveFlow> client = new HashMap<>();
+        assertThat(LiveFlowJson.decode(first.getBytes(StandardCharsets.UTF_8), client).flows())
+                .extracting(f -> f.counters().bytesOut()).containsExactlyInAnyOrder(10L, 20L);
 
-        String next = h.dispatch("{\"op\":\"flows\",\"known\":2}");
-        assertThat(next).contains("\"flows\":[]", "\"counters\":[[1,\"ESTAB\",10,0,1,0,2000],[2,");
-        assertThat(LiveFlowJson.decode(next.getBytes(StandardCharsets.UTF_8), known).flows()).hasSize(2);
+        live.set(0, flow(1, 15));
+        live.remove(1);
+        String next = h.dispatch("{\"op\":\"flows\",\"session\":\"s1\"}");
+        assertThat(next).contains("\"delta\":true", "\"flows\":[]", "\"counters\":[[1,\"ESTAB\",15,0,1,0,2000]]", "\"closed\":[2]");
+        assertThat(LiveFlowJson.decode(next.getBytes(StandardCharsets.UTF_8), client).flows()).singleElement()
+                .satisfies(f -> assertThat(f.counters().bytesOut()).isEqualTo(15));
+
+        String quiet = h.dispatch("{\"op\":\"flows\",\"session\":\"s1\"}");
+        assertThat(quiet).contains("\"flows\":[]", "\"counters\":[]", "\"closed\":[]");
+        assertThat(h.dispatch("{\"op\":\"flows\"}")).as("no session: everything").contains("\"delta\":false", "\"id\":1,");
     }
 
     @Test
-    void aBadGenerationIsRefused() {
+    void sessionsAreBoundedAndBadIdsRefused() {
+        long[] now = {1_000_000};
+        FlowsOp op = new FlowsOp(List::of, new Namespaces("net:[7]", "pid:[8]"), () -> now[0]);
         ControlHandlers h = new ControlHandlers();
-        h.register(FlowsOp.OP, new FlowsOp(List::of, new Namespaces("net:[7]", "pid:[8]")));
-        assertThat(h.dispatch("{\"op\":\"flows\",\"known\":\"x\"}")).contains("\"ok\":false", "\\\"known\\\" must be a non-negative integer");
-        assertThat(h.dispatch("{\"op\":\"flows\",\"known\":-3}")).contains("\"ok\":false");
-        assertThat(h.dispatch("{\"op\":\"flows\",\"known\":5}")).contains("\"ok\":true", "\"generation\":5");
+        h.register(FlowsOp.OP, op);
+        assertThat(h.dispatch("{\"op\":\"flows\",\"session\":7}")).contains("\"ok\":false", "session");
+        assertThat(h.dispatch("{\"op\":\"flows\",\"session\":\"" + "x".repeat(65) + "\"}")).contains("\"ok\":false");
+        for (int i = 0; i < 20; i++) {
+            assertThat(h.dispatch("{\"op\":\"flows\",\"session\":\"s" + i + "\"}")).contains("\"ok\":true");
+        }
+        assertThat(op.sessions()).isEqualTo(FlowsOp.MAX_SESSIONS);
+        now[0] += FlowsOp.SESSION_IDLE_MILLIS + 1;
+        h.dispatch("{\"op\":\"flows\",\"session\":\"fresh\"}");
+        assertThat(op.sessions()).as("idle sessions are forgotten").isEqualTo(1);
     }
 }

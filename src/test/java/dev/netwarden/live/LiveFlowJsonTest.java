@@ -35,8 +35,9 @@ class LiveFlowJsonTest {
 
     /** The answer line as the control server sends it: ok first, then the op's fields. */
     static byte[] answer(LiveFlowJson.Encoded e) {
-        return ("{\"ok\":true,\"net_ns\":\"net:[1]\",\"generation\":" + e.generation() + ",\"processes\":" + e.processes()
-                + ",\"flows\":" + e.flows() + ",\"counters\":" + e.counters() + "}").getBytes(StandardCharsets.UTF_8);
+        return ("{\"ok\":true,\"net_ns\":\"net:[1]\",\"delta\":" + e.delta() + ",\"seen_ms\":" + e.seenMillis()
+                + ",\"processes\":" + e.processes() + ",\"flows\":" + e.flows() + ",\"counters\":" + e.counters()
+                + ",\"closed\":" + e.closed() + "}").getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
@@ -45,23 +46,24 @@ class LiveFlowJsonTest {
                 flow(1, Attribution.of(CURL), "example.org", "192.0.2.7", new Counters(100, 2000, 3, 4)),
                 flow(2, Attribution.of(CURL), null, "2001:db8::5", new Counters(5, 6, 7, 8)),
                 flow(3, Attribution.unknown("socket closed before it was seen"), null, "192.0.2.8", Counters.UNKNOWN));
-        LiveFlowJson.Encoded e = LiveFlowJson.encode(flows, 0);
-        assertThat(e.generation()).isEqualTo(3);
+        LiveFlowJson.Encoded e = LiveFlowJson.encode(flows, null);
+        assertThat(e.delta()).isFalse();
+        assertThat(e.seenMillis()).isEqualTo(flows.get(2).atMillis());
         assertThat(e.processes()).containsOnlyOnce("\"pid\":4242");
         assertThat(e.counters()).isEqualTo("[]");
+        assertThat(e.closed()).isEqualTo("[]");
 
-        Map<Long, FlowEvent.Opened> known = new HashMap<>();
-        LiveFlowJson.Decoded d = LiveFlowJson.decode(answer(e), known);
-        assertThat(d.generation()).isEqualTo(3);
+        Map<Long, LiveFlow> current = new HashMap<>();
+        current.put(99L, flow(99, Attribution.unknown("x"), null, "192.0.2.9", Counters.UNKNOWN));
+        LiveFlowJson.Decoded d = LiveFlowJson.decode(answer(e), current);
         assertThat(d.flows()).hasSize(3);
-        for (int i = 0; i < 3; i++) {
-            LiveFlow want = flows.get(i);
-            LiveFlow got = d.flows().get(i);
+        assertThat(current).as("a full answer replaces what the client had").containsOnlyKeys(1L, 2L, 3L);
+        for (LiveFlow want : flows) {
+            LiveFlow got = current.get(want.flowId());
             assertThat(got.counters()).isEqualTo(want.counters());
             assertThat(got.atMillis()).isEqualTo(want.atMillis());
             assertThat(got.state()).isEqualTo(want.state());
             FlowEvent.Opened o = got.opened();
-            assertThat(o.flowId()).isEqualTo(want.flowId());
             assertThat(o.local()).isEqualTo(want.opened().local());
             assertThat(o.remote()).isEqualTo(want.opened().remote());
             assertThat(o.family()).isEqualTo(want.opened().family());
@@ -70,47 +72,57 @@ class LiveFlowJsonTest {
             assertThat(o.startMillis()).isEqualTo(want.opened().startMillis());
             assertThat(o.level()).isEqualTo(InterceptionLevel.INTERCEPT);
             assertThat(o.direction()).isEqualTo(Direction.OUTBOUND);
+            assertThat(o.transport()).isEqualTo(Transport.TCP);
         }
-        ProcessInfo p = d.flows().get(0).opened().attribution().process().info();
+        ProcessInfo p = current.get(1L).opened().attribution().process().info();
         assertThat(p.comm()).as("JSON carries the name faithfully; escaping is the terminal's job").isEqualTo("cu\u001b[2Jrl");
         assertThat(p).extracting(ProcessInfo::pid, ProcessInfo::uid, ProcessInfo::user, ProcessInfo::exe, ProcessInfo::startTicks)
                 .containsExactly(4242, 1000, "alice", "/usr/bin/curl", 777L);
-        assertThat(d.flows().get(1).opened().attribution().process()).isSameAs(d.flows().get(0).opened().attribution().process());
-        assertThat(d.flows().get(2).opened().attribution().unknownReason()).isEqualTo("socket closed before it was seen");
-        assertThat(known).containsOnlyKeys(1L, 2L, 3L);
+        assertThat(current.get(2L).opened().attribution().process()).isSameAs(current.get(1L).opened().attribution().process());
+        assertThat(current.get(3L).opened().attribution().unknownReason()).isEqualTo("socket closed before it was seen");
     }
 
     @Test
-    void knownFlowsComeAsCountersAndClosedOnesAreForgotten() throws IOException {
-        Map<Long, FlowEvent.Opened> known = new HashMap<>();
+    void aDeltaSendsNewFlowsInFullChangedOnesAsCountersAndClosedOnesById() throws IOException {
         LiveFlow a = flow(1, Attribution.of(CURL), "example.org", "192.0.2.7", new Counters(100, 200, 1, 1));
         LiveFlow b = flow(2, Attribution.of(CURL), null, "192.0.2.9", new Counters(1, 2, 1, 1));
-        LiveFlowJson.decode(answer(LiveFlowJson.encode(List.of(a, b), 0)), known);
+        LiveFlow idle = flow(3, Attribution.of(CURL), null, "192.0.2.11", new Counters(7, 7, 1, 1));
+        Map<Long, LiveFlow> sent = new HashMap<>();
+        Map<Long, LiveFlow> client = new HashMap<>();
+        LiveFlowJson.encode(List.of(a, b, idle), null).flows();
+        List.of(a, b, idle).forEach(f -> sent.put(f.flowId(), f));
+        client.putAll(sent);
 
-        LiveFlow aLater = new LiveFlow(a.opened(), "FIN-WAIT-1", new Counters(5000, 6000, 9, 9), a.atMillis() + 1000);
+        long later = a.atMillis() + 1000;
+        LiveFlow aLater = new LiveFlow(a.opened(), "FIN-WAIT-1", new Counters(5000, 6000, 9, 9), later);
+        LiveFlow idleLater = new LiveFlow(idle.opened(), "ESTAB", idle.counters(), later);
         LiveFlow c = flow(7, Attribution.unknown("r"), null, "192.0.2.10", new Counters(0, 0, 0, 0));
-        LiveFlowJson.Encoded e = LiveFlowJson.encode(List.of(aLater, c), 2);
-        assertThat(e.flows()).doesNotContain("\"id\":1,").contains("\"id\":7,");
-        assertThat(e.counters()).startsWith("[[1,\"FIN-WAIT-1\",5000,6000,9,9,");
+        LiveFlowJson.Encoded e = LiveFlowJson.encode(List.of(aLater, idleLater, c), sent);
+        assertThat(e.delta()).isTrue();
+        assertThat(e.flows()).doesNotContain("\"id\":1,").doesNotContain("\"id\":3,").contains("\"id\":7,");
+        assertThat(e.counters()).isEqualTo("[[1,\"FIN-WAIT-1\",5000,6000,9,9," + later + "]]");
+        assertThat(e.closed()).isEqualTo("[2]");
         assertThat(e.processes()).isEqualTo("[]");
-        assertThat(e.generation()).isEqualTo(7);
+        assertThat(sent).as("the session now holds this answer").containsOnlyKeys(1L, 3L, 7L);
 
-        LiveFlowJson.Decoded d = LiveFlowJson.decode(answer(e), known);
-        assertThat(d.flows()).extracting(LiveFlow::flowId).containsExactlyInAnyOrder(1L, 7L);
-        LiveFlow got = d.flows().stream().filter(f -> f.flowId() == 1).findFirst().orElseThrow();
-        assertThat(got.opened()).isSameAs(known.get(1L));
-        assertThat(got.opened().domain()).isEqualTo("example.org");
+        LiveFlowJson.decode(answer(e), client);
+        assertThat(client).containsOnlyKeys(1L, 3L, 7L);
+        LiveFlow got = client.get(1L);
+        assertThat(got.opened()).isSameAs(a.opened());
         assertThat(got.state()).isEqualTo("FIN-WAIT-1");
         assertThat(got.counters()).isEqualTo(new Counters(5000, 6000, 9, 9));
-        assertThat(got.atMillis()).isEqualTo(aLater.atMillis());
-        assertThat(known).containsOnlyKeys(1L, 7L);
+        assertThat(client.get(3L).atMillis()).as("unchanged: read again at seen_ms").isEqualTo(e.seenMillis());
+        assertThat(client.get(3L).counters()).isEqualTo(idle.counters());
     }
 
     @Test
-    void countersForAFlowNeverSentInFullAskForAFreshStart() {
+    void aDeltaAboutAFlowNeverSentInFullAsksForANewSession() {
         LiveFlow a = flow(5, Attribution.of(CURL), null, "192.0.2.7", new Counters(1, 1, 1, 1));
-        byte[] line = answer(LiveFlowJson.encode(List.of(a), 9));
+        Map<Long, LiveFlow> sent = new HashMap<>(Map.of(5L, new LiveFlow(a.opened(), "ESTAB", Counters.UNKNOWN, 0)));
+        byte[] line = answer(LiveFlowJson.encode(List.of(a), sent));
         assertThatThrownBy(() -> LiveFlowJson.decode(line, new HashMap<>())).isInstanceOf(LiveFlowJson.UnknownFlowException.class);
+        byte[] closing = answer(LiveFlowJson.encode(List.of(), sent));
+        assertThatThrownBy(() -> LiveFlowJson.decode(closing, new HashMap<>())).isInstanceOf(LiveFlowJson.UnknownFlowException.class);
     }
 
     @Test

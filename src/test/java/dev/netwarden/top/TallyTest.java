@@ -73,7 +73,7 @@ class TallyTest {
         assertThat(all.connections()).filteredOn(c -> c.id() == 2).singleElement().satisfies(c -> assertThat(c.port()).isEqualTo("443/https"));
 
         Rows noDns = Rows.of(s, false, services);
-        assertThat(noDns.connections()).extracting(Rows.ConnectionRow::id).containsExactly(2L);
+        assertThat(noDns.connections()).extracting(ConnectionRow::id).containsExactly(2L);
         assertThat(noDns.processes()).singleElement().satisfies(p -> {
             assertThat(p.name()).isEqualTo("curl");
             assertThat(p.totalUp()).as("curl's own DNS bytes left out").isEqualTo(1000);

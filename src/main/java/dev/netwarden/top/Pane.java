@@ -37,7 +37,7 @@ enum Pane {
             Column.number("SENT", 6, 1, r -> Units.bytes(r.totalUp()), Comparator.comparingLong(ProcessRow::totalUp)),
             Column.number("RECV", 6, 1, r -> Units.bytes(r.totalDown()), Comparator.comparingLong(ProcessRow::totalDown)),
             Column.number("CONNS", 5, 2, r -> Integer.toString(r.connections()), Comparator.comparingInt(ProcessRow::connections)),
-            Column.text("EXECUTABLE", 12, 80, 5, ProcessRow::exe));
+            Column.address("EXECUTABLE", 12, 80, 5, ProcessRow::exe));
 
     static final List<Column<ConnectionRow>> CONNECTION_COLUMNS = List.of(
             Column.text("PROTO", 5, 5, 1, ConnectionRow::protocol),

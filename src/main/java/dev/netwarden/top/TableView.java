@@ -39,14 +39,15 @@ final class TableView {
             }
         }
         int extra = width - used;
-        for (int i : order) {
-            if (extra <= 0) {
-                break;
-            }
-            if (w[i] > 0) {
-                int grow = Math.min(extra, columns.get(i).maxWidth() - w[i]);
-                w[i] += grow;
-                extra -= grow;
+        boolean grew = true;
+        while (extra > 0 && grew) {
+            grew = false;
+            for (int i : order) {
+                if (extra > 0 && w[i] > 0 && w[i] < columns.get(i).maxWidth()) {
+                    w[i]++;
+                    extra--;
+                    grew = true;
+                }
             }
         }
         return w;

@@ -122,6 +122,44 @@ class TopIT {
         }
     }
 
+    /**
+     * A connection held by the firewall (intercept level, default action prompt) shows as a banner in
+     * top; {@code a} and Enter (this destination, once) let it through.
+     */
+    @Test
+    void aFirewallQuestionIsShownAndAnsweredFromTop() throws Exception {
+        Path rules = Files.createDirectories(tmp.resolve("rules"));
+        Path www = Files.createDirectories(tmp.resolve("www"));
+        Files.writeString(www.resolve("index.html"), "hello\n");
+        try (TestNamespace ns = TestNamespace.create("topfw")) {
+            String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+            ns.start("sh", "-c", "exec " + python + " -m http.server --bind 127.0.0.2 --directory " + www + " 8080 >/dev/null 2>&1");
+            for (int i = 0; i < 200 && !ns.exec(10, "sh", "-c", "ss -Htln 'sport = :8080' | wc -l").strip().equals("1"); i++) {
+                Thread.sleep(100);
+            }
+            try (RunningDaemon daemon = RunningDaemon.start(ns, tmp.resolve("data"), tmp.resolve("daemon.log"), "--level", "intercept",
+                    "--rules-dir", rules.toString(), "--set", "firewall.default_action=prompt", "--set", "firewall.prompt_timeout=60s");
+                 Tmux tmux = Tmux.start(ns, "topfw-" + ProcessHandle.current().pid(), 120, 24,
+                         List.of("--data-dir", daemon.dataDir().toString()))) {
+                tmux.await(x -> x.contains("source: daemon"), 30);
+                Process curl = ns.start("/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "50",
+                        "http://127.0.0.2:8080/");
+                String s = tmux.await(x -> x.contains("! firewall asks"), 30);
+                assertThat(row(s, "! firewall asks")).contains("curl/" + curl.pid(), "-> 127.0.0.2 port 8080 tcp", "a allow, x deny");
+                assertThat(curl.isAlive()).as("curl waits for the answer").isTrue();
+                tmux.keys("a");
+                tmux.await(x -> x.contains("allow [") && x.contains("scope"), 10);
+                tmux.keys("Enter");
+                assertThat(curl.waitFor(30, TimeUnit.SECONDS)).as("curl got through after the answer").isTrue();
+                assertThat(new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("200");
+                s = tmux.await(x -> x.contains("] allow (once)") && !x.contains("! firewall asks"), 15);
+                assertThat(s).contains("allow (once)");
+                tmux.keys("q");
+                tmux.awaitExit(10);
+            }
+        }
+    }
+
     /** Panes, sorting, filter, pause, resize and quit, each checked on the captured pane. */
     private static void exerciseKeys(Tmux tmux, String reason) throws Exception {
         tmux.keys("2");

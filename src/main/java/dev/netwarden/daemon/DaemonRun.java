@@ -70,6 +70,7 @@ public final class DaemonRun {
         list.add(dns);
         list.add(processes);
         list.add(monitor);
+        handlers.register(FlowsOp.OP, new FlowsOp(monitor.live(), Namespaces.current()));
         if (config.daemon().level() == InterceptionLevel.INTERCEPT) {
             ListsService lists = new ListsService(config.firewall(), config.daemon().dataDir());
             RulesService rules = new RulesService(config.daemon().rulesDir(), lists, processes);

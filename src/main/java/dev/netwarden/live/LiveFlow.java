@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param opened   the flow's {@code Opened} event (its id, attribution, endpoints, domain)
  * @param state    the kernel state at the last sighting ("ESTAB", "UNCONN" …)
  * @param counters cumulative bytes/packets each way at the last sighting; -1 fields are unknown
- * @param atMillis when this snapshot was taken (epoch ms)
+ * @param atMillis when the state and counters were read (epoch ms): the time the rates are computed at
  */
 public record LiveFlow(FlowEvent.Opened opened, String state, Counters counters, long atMillis) {
     public LiveFlow {

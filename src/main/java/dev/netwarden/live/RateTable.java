@@ -1,7 +1,6 @@
 package dev.netwarden.live;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,10 +22,61 @@ public final class RateTable {
         }
     }
 
-    private record Sample(long atMillis, long out, long in) {}
+    /**
+     * One flow's samples, oldest first, in a ring of primitive arrays: at 20,000 flows a second the
+     * table allocates nothing per flow once it has seen it.
+     */
+    private static final class Track {
+        long[] at = new long[8];
+        long[] out = new long[8];
+        long[] in = new long[8];
+        int head;
+        int size;
+        long generation;
+
+        long atOf(int k) {
+            return at[(head + k) & (at.length - 1)];
+        }
+
+        long outOf(int k) {
+            return out[(head + k) & (at.length - 1)];
+        }
+
+        long inOf(int k) {
+            return in[(head + k) & (at.length - 1)];
+        }
+
+        void add(long t, long o, long i) {
+            if (size == at.length) {
+                long[] a = new long[size * 2];
+                long[] b = new long[size * 2];
+                long[] c = new long[size * 2];
+                for (int k = 0; k < size; k++) {
+                    a[k] = atOf(k);
+                    b[k] = outOf(k);
+                    c[k] = inOf(k);
+                }
+                at = a;
+                out = b;
+                in = c;
+                head = 0;
+            }
+            int idx = (head + size) & (at.length - 1);
+            at[idx] = t;
+            out[idx] = o;
+            in[idx] = i;
+            size++;
+        }
+
+        void removeFirst() {
+            head = (head + 1) & (at.length - 1);
+            size--;
+        }
+    }
 
     private final long windowMillis;
-    private final Map<Long, ArrayDeque<Sample>> samples = new HashMap<>();
+    private final Map<Long, Track> tracks = new HashMap<>();
+    private long generation;
 
     public RateTable(Duration window) {
         Objects.requireNonNull(window, "window is null");
@@ -39,43 +89,40 @@ public final class RateTable {
     /** Takes one snapshot and returns every flow in it with its rates, in the snapshot's order. */
     public List<FlowRate> update(List<LiveFlow> flows) {
         Objects.requireNonNull(flows, "flows is null");
-        Map<Long, ArrayDeque<Sample>> seen = new HashMap<>(flows.size() * 2);
+        long gen = ++generation;
         List<FlowRate> rates = new ArrayList<>(flows.size());
         for (LiveFlow f : flows) {
-            ArrayDeque<Sample> q = samples.get(f.flowId());
+            Track t = tracks.get(f.flowId());
             long at = f.atMillis();
-            if (q == null) {
-                q = new ArrayDeque<>();
+            if (t == null || t.generation != gen - 1) {
+                if (t == null) {
+                    t = new Track();
+                    tracks.put(f.flowId(), t);
+                } else {
+                    t.size = 0; // it left a snapshot and came back: starts over
+                }
                 long start = f.opened().startMillis();
                 if (start < at && at - start <= windowMillis) {
-                    q.add(new Sample(start, 0, 0));
+                    t.add(start, 0, 0);
                 }
             }
-            Sample now = new Sample(at, f.counters().bytesOut(), f.counters().bytesIn());
-            if (q.isEmpty() || q.peekLast().atMillis() < at) {
-                q.addLast(now);
+            t.generation = gen;
+            if (t.size == 0 || t.atOf(t.size - 1) < at) {
+                t.add(at, f.counters().bytesOut(), f.counters().bytesIn());
             }
             // Keep the newest sample at or before the window's start, so the window is fully covered.
-            while (q.size() > 2) {
-                var it = q.iterator();
-                it.next();
-                if (it.next().atMillis() <= at - windowMillis) {
-                    q.removeFirst();
-                } else {
-                    break;
-                }
+            while (t.size > 2 && t.atOf(1) <= at - windowMillis) {
+                t.removeFirst();
             }
-            seen.put(f.flowId(), q);
-            Sample first = q.peekFirst();
-            Sample last = q.peekLast();
-            double seconds = (last.atMillis() - first.atMillis()) / 1000.0;
-            rates.add(new FlowRate(f, rate(first.out(), last.out(), seconds), rate(first.in(), last.in(), seconds)));
+            int last = t.size - 1;
+            double seconds = (t.atOf(last) - t.atOf(0)) / 1000.0;
+            rates.add(new FlowRate(f, rate(t.outOf(0), t.outOf(last), seconds), rate(t.inOf(0), t.inOf(last), seconds)));
         }
-        samples.clear();
-        samples.putAll(seen);
+        if (tracks.size() > flows.size()) {
+            tracks.values().removeIf(t -> t.generation != gen); // flows missing from this snapshot are forgotten
+        }
         return rates;
     }
-
     private static double rate(long from, long to, double seconds) {
         if (to < 0) {
             return -1;

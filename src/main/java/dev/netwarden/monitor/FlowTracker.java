@@ -266,14 +266,16 @@ public final class FlowTracker {
 
     /**
      * The flows open now with their latest state and counters, for the live views ({@code top}, the
-     * web UI). A copy taken under the lock: O(flows), called about once a second by each viewer.
+     * web UI). A copy taken under the lock: O(flows), called about once a second by each viewer. Each
+     * flow's time is when its counters were read (its last sighting), not the time of this call: a
+     * viewer polling at the same rate as the monitor would otherwise see a dump's bytes land in the
+     * wrong second, and its rates jump between zero and double.
      */
     public List<LiveFlow> snapshot() {
-        long now = clockMillis.getAsLong();
         synchronized (lock) {
             List<LiveFlow> out = new ArrayList<>(flows.size());
             for (Flow f : flows.values()) {
-                out.add(new LiveFlow(f.opened, f.state, f.counters, now));
+                out.add(new LiveFlow(f.opened, f.state, f.counters, f.seenMillis));
             }
             return out;
         }
@@ -366,6 +368,7 @@ public final class FlowTracker {
 
     private void touch(Flow f, Sighting s, long gen, long now) {
         f.seenGeneration = gen;
+        f.seenMillis = now;
         f.missed = 0;
         String state = s.stateLabel();
         Counters counters = s.counters().isKnown() ? s.counters() : f.counters;
@@ -454,6 +457,8 @@ public final class FlowTracker {
         String publishedState;
         Counters publishedCounters;
         long lastPublishedMillis;
+        /** When its state and counters were last read from the kernel. */
+        long seenMillis;
         long seenGeneration;
         int missed;
         long firstMissedMillis;
@@ -467,6 +472,7 @@ public final class FlowTracker {
             this.publishedState = state;
             this.publishedCounters = counters;
             this.lastPublishedMillis = now;
+            this.seenMillis = now;
         }
     }
 }

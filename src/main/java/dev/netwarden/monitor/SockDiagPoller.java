@@ -141,8 +141,11 @@ public final class SockDiagPoller implements AutoCloseable {
         }
     }
 
-    /** One look: dumps, then the tracker. On this thread's namespace. */
-    void pollOnce(SockDiag sockDiag) {
+    /**
+     * One look: dumps, then the tracker. On this thread's namespace. Public for a caller that polls on
+     * its own schedule without {@link #start()} ({@code top} without a daemon).
+     */
+    public void pollOnce(SockDiag sockDiag) {
         List<Sighting> rows = new ArrayList<>();
         boolean complete = true;
         try {

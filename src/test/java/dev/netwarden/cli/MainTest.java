@@ -24,7 +24,7 @@ class MainTest {
     void rootHelpListsTheCommands() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).startsWith("Usage: netwarden [-hV] [COMMAND]")
-                .contains("  conns       List sockets", "  daemon      Run the monitor", "  history     Show recorded connections", "  firewall", "  rules       Manage firewall rules", "  lists       Check block lists", "  prompt      Answer the firewall", "  help        Display help information", "  completion  Print a bash/zsh");
+                .contains("  conns       List sockets", "  daemon      Run the monitor", "  history     Show recorded connections", "  firewall", "  rules       Manage firewall rules", "  lists       Check block lists", "  prompt      Answer the firewall", "  top         Live view of who uses", "  help        Display help information", "  completion  Print a bash/zsh");
     }
 
     @Test
@@ -52,6 +52,21 @@ class MainTest {
     }
 
     @Test
+    void topRefusesBadArgumentsBeforeTouchingTheTerminal() {
+        assertThat(run("top", "--raw", "--json")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(err.toString()).contains("--raw and --json exclude each other");
+        assertThat(run("top", "--interval", "fast")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(err.toString()).contains("--interval: not a duration: \"fast\"");
+        assertThat(run("top", "--interval", "2s", "--window", "1s")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(err.toString()).contains("--window must be at least the interval (2s)");
+        assertThat(run("top", "--interval", "10ms")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(run("top", "--count", "-1")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(run("top", "--daemon-socket", "/x", "--data-dir", "/y")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(run("help", "top")).isZero();
+        assertThat(out.toString()).contains("--interval=DURATION", "--raw", "--json", "--count=N", "--data-dir=DIR");
+    }
+
+    @Test
     void parsesRepeatableOptionsAndTheFilter() {
         CommandLine.ParseResult parsed = Main.commandLine()
                 .parseArgs("conns", "-tan", "--pid", "1", "--pid", "2", "--user", "root", "state", "listening");
@@ -67,7 +82,8 @@ class MainTest {
     @Test
     void completionScriptCompletesCommandsAndConnsFlags() {
         assertThat(run("completion")).isZero();
-        assertThat(out.toString()).contains("'--no-processes'", "'--json'", "\"conns\" \"daemon\" \"history\" \"firewall\" \"rules\" \"lists\" \"prompt\" \"completion\"");
+        assertThat(out.toString()).contains("'--no-processes'", "'--json'", "\"conns\" \"daemon\" \"history\" \"firewall\" \"rules\" \"lists\" \"prompt\" \"top\" \"completion\"",
+                "'--interval'", "'--window'", "'--count'");
     }
 
     @Test

@@ -90,6 +90,9 @@ class FlowTrackerTest {
             assertThat(f.atMillis()).isEqualTo(clock.get());
             assertThat(f.opened().domain()).isEqualTo("example.test");
         });
+        long readAt = clock.get();
+        clock.addAndGet(700);
+        assertThat(t.snapshot().getFirst().atMillis()).as("when the counters were read, not when asked").isEqualTo(readAt);
         t.onDestroyed(tcp(5, "10.0.0.1", 40000, "192.0.2.7", 443, SocketState.CLOSE, 99, SightingSource.DESTROY));
         assertThat(t.snapshot()).isEmpty();
     }

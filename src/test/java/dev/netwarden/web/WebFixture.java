@@ -54,6 +54,7 @@ final class WebFixture implements AutoCloseable {
     final List<String> closed = new CopyOnWriteArrayList<>();
     volatile PromptBroker prompts;
     volatile BlockLists lists;
+    volatile boolean firewall;
     final WebServer server;
     final HttpClient http;
     String csrf;
@@ -128,6 +129,11 @@ final class WebFixture implements AutoCloseable {
         @Override
         public String promptsOffReason() {
             return "no prompts: the daemon runs at the passive level";
+        }
+
+        @Override
+        public boolean firewall() {
+            return firewall;
         }
 
         @Override

@@ -64,6 +64,12 @@ final class WebFixture implements AutoCloseable {
     }
 
     WebFixture(Path tmp, PromptBroker broker) throws Exception {
+        this(tmp, broker, false);
+    }
+
+    /** @param firewall whether the parts say a firewall decides (intercept level: rules have hits) */
+    WebFixture(Path tmp, PromptBroker broker, boolean firewall) throws Exception {
+        this.firewall = firewall;
         dataDir = Files.createDirectories(tmp.resolve("data"));
         rulesDir = tmp.resolve("rules");
         listsDir = tmp.resolve("lists");

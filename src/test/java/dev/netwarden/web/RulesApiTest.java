@@ -192,7 +192,7 @@ class RulesApiTest {
     @Test
     void hitsCountDecisionsWhenAFirewallRuns(@TempDir Path other) throws Exception {
         web.close();
-        web = new WebFixture(other, null, true);
+        web = new WebFixture(other, false, true);
         web.login();
         web.call("POST", "/api/rules", "{\"id\":\"counted\",\"action\":\"deny\"}");
         web.bus.publish(new dev.netwarden.flow.FlowEvent.Decided(1, System.currentTimeMillis(), "deny", "counted", "rule counted"));

@@ -271,50 +271,19 @@ final class RulesCommand implements Runnable {
         }
 
         private static String defaultId(Action a, List<Condition> list) {
-            StringBuilder b = new StringBuilder(a.label());
-            for (Condition c : list) {
-                String v = c.values().getFirst();
-                if (c.kind() == ConditionKind.EXE || c.kind() == ConditionKind.PARENT_EXE) {
-                    v = v.substring(v.lastIndexOf('/') + 1);
-                }
-                b.append('-').append(v.replaceAll("[^A-Za-z0-9._]+", "_"));
-                if (b.length() > 80) {
-                    break;
-                }
-            }
-            String s = b.length() > 100 ? b.substring(0, 100) : b.toString();
-            return s;
+            return Rule.defaultId(a, list);
         }
     }
 
     // ---------------------------------------------------------------- list
 
-    /** Loads the directory: the rule set (evaluation order) and the errors. */
-    private record Loaded(RuleSet set, List<RuleFileError> errors) {
-        static Loaded of(RuleFiles files) throws IOException {
-            List<Rule> rules = new ArrayList<>();
-            Map<String, Path> sources = new LinkedHashMap<>();
-            List<RuleFileError> errors = new ArrayList<>();
-            for (Path p : files.list()) {
-                switch (RuleFiles.read(p)) {
-                    case RuleFileResult.Parsed parsed -> {
-                        rules.add(parsed.rule());
-                        sources.put(parsed.rule().id(), p);
-                    }
-                    case RuleFileResult.Invalid invalid -> errors.addAll(invalid.errors());
-                }
-            }
-            return new Loaded(RuleSet.of(rules, sources), errors);
-        }
-
-        /** The directory {@code dir} names, loaded; or null after saying on stderr why it could not be read. */
-        static Loaded orReport(CommandSpec spec, OptionSpec dir) {
-            try {
-                return of(files(spec, dir));
-            } catch (IOException e) {
-                spec.commandLine().getErr().println("netwarden: cannot read the rules directory: " + safe(String.valueOf(e.getMessage())));
-                return null;
-            }
+    /** The directory {@code dir} names, loaded; or null after saying on stderr why it could not be read. */
+    private static RuleFiles.Loaded loadOrReport(CommandSpec spec, OptionSpec dir) {
+        try {
+            return files(spec, dir).load();
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("netwarden: cannot read the rules directory: " + safe(String.valueOf(e.getMessage())));
+            return null;
         }
     }
 
@@ -336,7 +305,7 @@ final class RulesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Loaded loaded = Loaded.orReport(spec, dir);
+            RuleFiles.Loaded loaded = loadOrReport(spec, dir);
             if (loaded == null) {
                 return Main.EXIT_KERNEL;
             }
@@ -502,7 +471,7 @@ final class RulesCommand implements Runnable {
         @Override
         public Integer call() {
             ConnectionFacts facts = facts();
-            Loaded loaded = Loaded.orReport(spec, dir);
+            RuleFiles.Loaded loaded = loadOrReport(spec, dir);
             if (loaded == null) {
                 return Main.EXIT_KERNEL;
             }

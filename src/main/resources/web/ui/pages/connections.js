@@ -1,0 +1,201 @@
+// Connections: every connection open now, refreshed once a second. The rows live in a worker
+// (lib/conn-worker.js fetches, filters and sorts them); this page only draws the ~40 rows on screen.
+// Actions per row: block the app or the destination (a rule, shown once made), kill the connection.
+
+import {api} from '../lib/api.js';
+import {el, replace, select, field} from '../lib/dom.js';
+import * as fmt from '../lib/format.js';
+import {VirtualTable} from '../lib/vtable.js';
+import {notify, showError, inlineError} from '../lib/notice.js';
+import {blockAppRule, blockDestinationRule, createRule, describeConditions, ruleSummary} from '../lib/rules-lib.js';
+
+const ROW_HEIGHT = 30;
+
+const COLUMNS = [
+  {key: 'app', label: 'App', title: true, value: r => r.comm || fmt.baseName(r.exe) || (r.unknownReason ? '?' : '–')},
+  {key: 'pid', label: 'PID', class: 'num hide-phone', value: r => fmt.text(r.pid)},
+  {key: 'user', label: 'User', class: 'hide-phone', title: true, value: r => fmt.text(r.user ?? r.uid)},
+  {key: 'local', label: 'Local', title: true, class: 'mono hide-phone', value: r => fmt.endpoint(r.local)},
+  {key: 'remote', label: 'Remote', title: true, class: 'mono', value: r => fmt.endpoint(r.remote)},
+  {key: 'domain', label: 'Domain', title: true, value: r => fmt.text(r.domain)},
+  {key: 'port', label: 'Port', title: true, value: r => portText(r)},
+  {key: 'proto', label: 'Proto', class: 'hide-phone', value: r => fmt.text(r.transport)},
+  {key: 'state', label: 'State', title: true, value: r => fmt.text(r.state)},
+  {key: 'bytesOut', label: 'Sent', class: 'num hide-phone', firstDir: -1, value: r => fmt.bytes(r.bytesOut)},
+  {key: 'bytesIn', label: 'Recv', class: 'num hide-phone', firstDir: -1, value: r => fmt.bytes(r.bytesIn)},
+  {key: 'rateOut', label: 'Out/s', class: 'num', firstDir: -1, value: r => fmt.rate(r.rateOut)},
+  {key: 'rateIn', label: 'In/s', class: 'num', firstDir: -1, value: r => fmt.rate(r.rateIn)},
+  {key: 'actions', label: 'Actions', actions: [
+    {action: 'block-app', label: '⊘ App', title: 'Create a rule that blocks this program', show: r => !!(r.exe || r.comm)},
+    {action: 'block-dest', label: '⊘ Dest', title: 'Create a rule that blocks this destination for every program', show: r => !!(r.domain || (r.remote && r.remote.address))},
+    {action: 'kill', label: 'Kill', class: 'danger', title: 'Close this connection now (TCP)', show: r => r.transport === 'tcp'},
+  ]},
+];
+
+function portText(r) {
+  const p = r.direction === 'inbound' || r.direction === 'listen' ? r.local && r.local.port : r.remote && r.remote.port;
+  if (!p) return r.service || '–';
+  return r.service ? p + ' ' + r.service : String(p);
+}
+
+export default function connections(root) {
+  const worker = new Worker('/ui/lib/conn-worker.js', {type: 'module'});
+  const savedFilter = sessionStorage.getItem('netwarden.conns.filter') || '';
+  const savedSort = JSON.parse(sessionStorage.getItem('netwarden.conns.sort') || 'null') || {key: 'startedAt', dir: -1};
+  const filter = el('input', {id: 'conn-filter', type: 'search', value: savedFilter, spellcheck: false, autocomplete: 'off',
+    placeholder: 'Filter: curl · app:firefox port:443 · domain:example -udp', 'aria-label': 'Filter connections'});
+  const counts = el('span', {id: 'conn-count', class: 'muted small'}, 'loading…');
+  const help = el('details', {class: 'filter-help small'}, el('summary', null, 'Filter syntax'),
+    el('p', null, 'Words must all appear somewhere in the row (any column, the executable and command line too). ',
+      'Narrow a word to one column with a prefix: app:, exe:, pid:, user:, domain:, addr:, port:, service:, proto:, state:, dir:. ',
+      'A leading - keeps the rows that do not match (-udp). pid: and port: compare exactly.'));
+  const blockBox = el('div', {id: 'block-box'});
+  const details = el('div', {id: 'conn-details'});
+  const vt = new VirtualTable({
+    id: 'conn-table', columns: COLUMNS, rowHeight: ROW_HEIGHT, sort: savedSort, scrollClass: 'tall',
+    empty: 'No connection matches.',
+    onRange: (start, count) => worker.postMessage({type: 'range', start, count}),
+    onSort: (key, dir) => {
+      sessionStorage.setItem('netwarden.conns.sort', JSON.stringify({key, dir}));
+      worker.postMessage({type: 'sort', key, dir});
+    },
+    onRowClick: row => showDetails(row),
+    onAction: (action, row) => act(action, row),
+    rowClass: r => (r.state === 'LISTEN' || r.direction === 'listen' ? 'listen' : ''),
+  });
+
+  root.append(
+    el('div', {class: 'page-head'}, el('h1', null, 'Connections'), counts),
+    el('div', {class: 'toolbar'}, filter, help),
+    blockBox,
+    vt.element,
+    details,
+  );
+
+  let updates = 0;
+  let selected = null;
+  let lastError = null;
+
+  worker.onmessage = e => {
+    const m = e.data;
+    if (m.type === 'view') {
+      if (lastError) { lastError.remove(); lastError = null; }
+      vt.setTotal(m.matched);
+      vt.setRows(m.start, m.rows);
+      updates++;
+      vt.element.dataset.updates = String(updates);
+      vt.element.dataset.at = String(m.at);
+      counts.textContent = fmt.count(m.total) + ' open' + (m.matched !== m.total ? ' · ' + fmt.count(m.matched) + ' match' : '')
+        + ' · updated ' + fmt.time(m.at);
+      if (selected) {
+        const fresh = m.rows.find(r => String(r.id) === String(selected.id));
+        if (fresh) { selected = fresh; fillDetails(fresh); }
+      }
+    } else if (m.type === 'error') {
+      if (m.status === 401) { location.assign('/login.html'); return; }
+      counts.textContent = 'not updating: ' + m.message;
+      if (!lastError) lastError = showError(m.message, 'Connections');
+    }
+  };
+  worker.onerror = e => showError(e.message || 'the connections worker failed', 'Connections');
+
+  worker.postMessage({type: 'sort', key: savedSort.key, dir: savedSort.dir});
+  worker.postMessage({type: 'filter', text: savedFilter});
+  vt.refresh();
+
+  let filterTimer = 0;
+  filter.addEventListener('input', () => {
+    clearTimeout(filterTimer);
+    filterTimer = setTimeout(() => {
+      sessionStorage.setItem('netwarden.conns.filter', filter.value);
+      vt.element.scrollTop = 0;
+      worker.postMessage({type: 'filter', text: filter.value});
+    }, 120);
+  });
+
+  const visibility = () => worker.postMessage({type: document.hidden ? 'pause' : 'run'});
+  document.addEventListener('visibilitychange', visibility);
+  visibility();
+
+  function showDetails(row) {
+    selected = row;
+    fillDetails(row);
+  }
+
+  function fillDetails(r) {
+    const items = [
+      ['App', r.comm], ['Executable', r.exe], ['Command line', r.cmdline], ['PID', r.pid], ['User', r.user != null ? r.user + (r.uid != null ? ' (' + r.uid + ')' : '') : r.uid],
+      ['Unknown because', r.unknownReason], ['Local', fmt.endpoint(r.local)], ['Remote', fmt.endpoint(r.remote)], ['Domain', r.domain],
+      ['Service', r.service], ['Protocol', (r.transport || '') + (r.family === 10 ? ' (IPv6)' : r.family === 2 ? ' (IPv4)' : '')],
+      ['Direction', r.direction], ['State', r.state], ['Started', fmt.fullTime(r.startedAt)],
+      ['Sent', fmt.bytes(r.bytesOut) + ' (' + fmt.rate(r.rateOut) + ')'], ['Received', fmt.bytes(r.bytesIn) + ' (' + fmt.rate(r.rateIn) + ')'],
+      ['Level', r.level],
+    ].filter(([, v]) => v != null && v !== '');
+    replace(details, el('section', {class: 'panel details'},
+      el('div', {class: 'panel-head'}, el('h2', null, 'Connection ' + r.id),
+        el('button', {type: 'button', class: 'small', on: {click: () => { selected = null; vt.selectedId = null; vt.render(); details.replaceChildren(); }}}, 'Close')),
+      el('dl', {class: 'facts'}, items.map(([k, v]) => [el('dt', null, k), el('dd', {class: k === 'Command line' || k === 'Executable' ? 'mono wrap-anywhere' : 'wrap-anywhere'}, String(v))])),
+      el('div', {class: 'button-row'},
+        r.exe || r.comm ? el('button', {type: 'button', on: {click: () => act('block-app', r)}}, 'Block app') : null,
+        r.domain || (r.remote && r.remote.address) ? el('button', {type: 'button', on: {click: () => act('block-dest', r)}}, 'Block destination') : null,
+        r.exe ? el('a', {class: 'button', href: '#/apps/' + encodeURIComponent(r.exe)}, 'App page') : null,
+        r.transport === 'tcp' ? el('button', {type: 'button', class: 'danger', on: {click: () => act('kill', r)}}, 'Kill') : null)));
+  }
+
+  async function act(action, row) {
+    if (action === 'kill') {
+      try {
+        await api.del('/api/connections/' + encodeURIComponent(row.id));
+        notify('ok', 'Connection ' + fmt.endpoint(row.local) + ' → ' + fmt.endpoint(row.remote) + ' (' + (row.comm || '?') + ') was killed.');
+        worker.postMessage({type: 'refresh'});
+      } catch (e) {
+        showError(e, 'Kill');
+      }
+      return;
+    }
+    openBlockForm(action, row);
+  }
+
+  function openBlockForm(action, row) {
+    const isApp = action === 'block-app';
+    const actionSel = select({name: 'action'}, [['reject', 'reject (refuse at once)'], ['deny', 'deny (drop silently)']], 'reject');
+    const durationSel = select({name: 'duration'}, [['always', 'always'], ['once', 'once'], ['15m', '15 minutes'], ['1h', '1 hour'], ['24h', '24 hours']], 'always');
+    const make = () => (isApp ? blockAppRule : blockDestinationRule)(row, actionSel.value, durationSel.value);
+    const preview = el('p', {class: 'mono wrap-anywhere'}, describeConditions(make()));
+    const err = inlineError();
+    const submit = el('button', {type: 'submit', class: 'primary', id: 'block-submit'}, 'Create rule');
+    const form = el('form', {class: 'panel block-form', id: 'block-form'},
+      el('h2', null, isApp ? 'Block ' + (row.comm || row.exe) : 'Block ' + (row.domain || (row.remote && row.remote.address))),
+      el('p', {class: 'muted small'}, isApp
+        ? 'A rule for this program: every connection it makes is refused (at the intercept level).'
+        : 'A rule for this destination: every program is refused (at the intercept level).'),
+      preview,
+      el('div', {class: 'form-row'}, field('Action', actionSel), field('For', durationSel)),
+      err.node,
+      el('div', {class: 'button-row'}, submit,
+        el('button', {type: 'button', on: {click: () => blockBox.replaceChildren()}}, 'Cancel')));
+    form.addEventListener('submit', async e => {
+      e.preventDefault();
+      err.clear();
+      submit.disabled = true;
+      try {
+        const created = await createRule(make());
+        blockBox.replaceChildren();
+        notify('ok', 'Rule created: ', ruleSummary(created && created.id ? created : make()));
+      } catch (x) {
+        err.set(x);
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    replace(blockBox, form);
+    submit.focus();
+  }
+
+  return () => {
+    document.removeEventListener('visibilitychange', visibility);
+    clearTimeout(filterTimer);
+    worker.terminate();
+    vt.destroy();
+  };
+}

@@ -70,13 +70,19 @@ public final class DaemonRun {
         list.add(dns);
         list.add(processes);
         list.add(monitor);
+        ListsService lists = null;
+        InterceptService intercept = null;
         if (config.daemon().level() == InterceptionLevel.INTERCEPT) {
-            ListsService lists = new ListsService(config.firewall(), config.daemon().dataDir());
+            lists = new ListsService(config.firewall(), config.daemon().dataDir());
             RulesService rules = new RulesService(config.daemon().rulesDir(), lists, processes);
             list.add(lists);
             list.add(rules);
-            list.add(new InterceptService(config.intercept(), config.firewall(), monitor, dns,
-                    facts -> rules.matcher().match(facts), rules::add, handlers));
+            intercept = new InterceptService(config.intercept(), config.firewall(), monitor, dns,
+                    facts -> rules.matcher().match(facts), rules::add, handlers);
+            list.add(intercept);
+        }
+        if (config.web().enabled()) {
+            list.add(new WebService(config, handlers, monitor, intercept, lists));
         }
         registerOwnerOp(handlers, owners);
         list.add(new ControlServer(config.daemon().controlSocket(), handlers, MAX_REQUEST_BYTES, CLIENT_IDLE_TIMEOUT));
@@ -117,6 +123,10 @@ public final class DaemonRun {
         err.println("  look with:      netwarden history --data-dir " + TerminalText.sanitize(d.dataDir().toString())
                 + "   netwarden conns" + (d.controlSocket().equals(DaemonSection.DEFAULT_CONTROL_SOCKET) ? ""
                 : " --daemon-socket " + TerminalText.sanitize(d.controlSocket().toString())));
+        if (config.web().enabled()) {
+            err.println("  web UI:         " + webUrl(config) + "  (token: netwarden ui-token --data-dir "
+                    + TerminalText.sanitize(d.dataDir().toString()) + ")");
+        }
 
         CountDownLatch stopped = new CountDownLatch(1);
         boolean[] failedStart = {false};
@@ -144,6 +154,13 @@ public final class DaemonRun {
         LOG.info(() -> "running; stop with SIGTERM or Ctrl-C");
         stopped.await();
         return EXIT_OK;
+    }
+
+    /** The UI's address as configured, e.g. {@code http://127.0.0.1:7979/}. */
+    static String webUrl(DaemonConfig config) {
+        String a = config.web().address();
+        String host = a.contains(":") ? "[" + a + "]" : a;
+        return (config.web().tlsKeystore() != null ? "https" : "http") + "://" + host + ":" + config.web().port() + "/";
     }
 
     /** Null when this process has every capability the daemon needs; else what is missing and how to fix it. */

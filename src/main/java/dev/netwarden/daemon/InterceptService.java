@@ -164,6 +164,11 @@ final class InterceptService implements Service {
         }
     }
 
+    /** The pending prompts, or null when prompts are off (default action not prompt) or before start. */
+    PromptBroker prompts() {
+        return prompts;
+    }
+
     private void checkRules() {
         try {
             List<String> missing = rules.verify();

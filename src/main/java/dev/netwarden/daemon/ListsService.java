@@ -82,6 +82,11 @@ final class ListsService implements Service {
         return out;
     }
 
+    /** The loaded lists (hit counts, membership) for the web UI; null before start. */
+    BlockLists lists() {
+        return lists;
+    }
+
     ListMembership membership() {
         return lists;
     }

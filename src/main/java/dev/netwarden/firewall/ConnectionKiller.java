@@ -6,6 +6,7 @@ import dev.netwarden.linux.sockdiag.SockDiag;
 import dev.netwarden.linux.sockdiag.SockDiagQuery;
 import dev.netwarden.process.ProcessInfo;
 import dev.netwarden.process.SocketHolder;
+import dev.netwarden.socket.InetEndpoint;
 import dev.netwarden.socket.Netid;
 import dev.netwarden.socket.SocketEntry;
 import dev.netwarden.socket.SocketState;
@@ -73,6 +74,24 @@ public final class ConnectionKiller implements EstablishedKiller {
                     destroyed++;
                     LOG.info(() -> "ended " + e.netid() + " " + e.local() + " -> " + e.remote() + " (denied)");
                 }
+            }
+            return destroyed;
+        }
+    }
+
+    /**
+     * Ends the one TCP connection with exactly these endpoints (the web UI's "kill this connection").
+     * Returns false when the kernel has no such connection (it ended meanwhile).
+     */
+    public synchronized boolean killOne(InetEndpoint local, InetEndpoint remote) throws IOException {
+        try (SockDiag diag = SockDiag.open()) {
+            Optional<SocketEntry> e = diag.lookup(Netid.TCP, local, remote);
+            if (e.isEmpty() || e.get().remote().port() == 0) {
+                return false; // none, or only a listener answered the lookup
+            }
+            boolean destroyed = diag.destroy(e.get());
+            if (destroyed) {
+                LOG.info(() -> "ended TCP " + local + " -> " + remote + " (asked through the web UI)");
             }
             return destroyed;
         }

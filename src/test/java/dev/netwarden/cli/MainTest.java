@@ -24,7 +24,7 @@ class MainTest {
     void rootHelpListsTheCommands() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).startsWith("Usage: netwarden [-hV] [COMMAND]")
-                .contains("  conns       List sockets", "  daemon      Run the monitor", "  history     Show recorded connections", "  firewall", "  rules       Manage firewall rules", "  lists       Check block lists", "  prompt      Answer the firewall", "  help        Display help information", "  completion  Print a bash/zsh");
+                .contains("  conns       List sockets", "  daemon      Run the monitor", "  history     Show recorded connections", "  firewall", "  rules       Manage firewall rules", "  lists       Check block lists", "  prompt      Answer the firewall", "  ui-token    Print the web UI's login token", "  help        Display help information", "  completion  Print a bash/zsh");
     }
 
     @Test
@@ -67,7 +67,24 @@ class MainTest {
     @Test
     void completionScriptCompletesCommandsAndConnsFlags() {
         assertThat(run("completion")).isZero();
-        assertThat(out.toString()).contains("'--no-processes'", "'--json'", "\"conns\" \"daemon\" \"history\" \"firewall\" \"rules\" \"lists\" \"prompt\" \"completion\"");
+        assertThat(out.toString()).contains("'--no-processes'", "'--json'", "\"conns\" \"daemon\" \"history\" \"firewall\" \"rules\" \"lists\" \"prompt\" \"ui-token\" \"completion\"");
+    }
+
+    @Test
+    void uiTokenPrintsTheTokenOrSaysWhyNot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertThat(run("ui-token", "--data-dir", dir.toString())).isEqualTo(Main.EXIT_KERNEL);
+        assertThat(err.toString()).contains("no UI token at " + dir.resolve("ui-token"), "web.enabled = true");
+        String token = dev.netwarden.web.UiToken.loadOrCreate(dir).value();
+        assertThat(java.nio.file.Files.getPosixFilePermissions(dir.resolve("ui-token")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        out.getBuffer().setLength(0);
+        assertThat(run("ui-token", "--data-dir", dir.toString())).isZero();
+        assertThat(out.toString()).isEqualTo(token + System.lineSeparator());
+        java.nio.file.Files.writeString(dir.resolve("ui-token"), "<script>\n");
+        err.getBuffer().setLength(0);
+        assertThat(run("ui-token", "--data-dir", dir.toString())).isEqualTo(Main.EXIT_KERNEL);
+        assertThat(err.toString()).contains("is malformed; delete it and restart the daemon");
+        assertThat(run("ui-token", "--bogus")).isEqualTo(Main.EXIT_USAGE);
     }
 
     @Test

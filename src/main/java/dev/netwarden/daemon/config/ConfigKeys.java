@@ -47,7 +47,12 @@ public final class ConfigKeys {
             new Key("firewall", "prompt_timeout", Kind.STRING, "30s"),
             new Key("firewall", "prompt_timeout_action", Kind.STRING, "deny"),
             new Key("firewall", "lists_dir", Kind.STRING, "/etc/netwarden/lists"),
-            new Key("firewall", "lists_refresh", Kind.STRING, "24h"));
+            new Key("firewall", "lists_refresh", Kind.STRING, "24h"),
+            new Key("web", "enabled", Kind.BOOLEAN, true),
+            new Key("web", "address", Kind.STRING, "127.0.0.1"),
+            new Key("web", "port", Kind.INTEGER, 7979L),
+            new Key("web", "tls_keystore", Kind.STRING, ""),
+            new Key("web", "tls_keystore_password_file", Kind.STRING, ""));
 
     static final Map<String, Key> BY_PATH;
 

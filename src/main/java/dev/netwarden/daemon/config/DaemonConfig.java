@@ -22,7 +22,7 @@ import java.util.Objects;
  * record; {@link ConfigKeys} lists them with their defaults.
  */
 public record DaemonConfig(DaemonSection daemon, MonitorSection monitor, DnsSection dns, HistorySection history,
-                           InterceptSection intercept, FirewallSection firewall) {
+                           InterceptSection intercept, FirewallSection firewall, WebSection web) {
     static final int MAX_QUEUE = 1 << 24;
 
     public DaemonConfig {
@@ -32,6 +32,7 @@ public record DaemonConfig(DaemonSection daemon, MonitorSection monitor, DnsSect
         Objects.requireNonNull(history, "history is null");
         Objects.requireNonNull(intercept, "intercept is null");
         Objects.requireNonNull(firewall, "firewall is null");
+        Objects.requireNonNull(web, "web is null");
     }
 
     /** Every key at its default (what a machine without a configuration file runs with). */
@@ -75,7 +76,19 @@ public record DaemonConfig(DaemonSection daemon, MonitorSection monitor, DnsSect
                 v.duration("firewall.prompt_timeout", Duration.ofSeconds(1), Duration.ofHours(1)),
                 v.choice("firewall.prompt_timeout_action", Action.class), v.path("firewall.lists_dir", false),
                 v.duration("firewall.lists_refresh", Duration.ofMinutes(1), Duration.ofDays(30)));
-        return new DaemonConfig(daemon, monitor, dns, history, intercept, firewall);
+        String webAddress = v.string("web.address").strip();
+        try {
+            java.net.InetAddress.ofLiteral(webAddress); // a literal only: never a DNS lookup
+        } catch (IllegalArgumentException e) {
+            throw v.invalid("web.address", "must be an IP address such as \"127.0.0.1\" or \"::1\" (not a host name)");
+        }
+        Path keystore = v.path("web.tls_keystore", true);
+        Path passwordFile = v.path("web.tls_keystore_password_file", true);
+        if (passwordFile != null && keystore == null) {
+            throw v.invalid("web.tls_keystore_password_file", "must be \"\" unless web.tls_keystore is set");
+        }
+        WebSection web = new WebSection(v.bool("web.enabled"), webAddress, v.integer("web.port", 1, 65535), keystore, passwordFile);
+        return new DaemonConfig(daemon, monitor, dns, history, intercept, firewall, web);
     }
 
     /**
@@ -117,6 +130,12 @@ public record DaemonConfig(DaemonSection daemon, MonitorSection monitor, DnsSect
         f.put("prompt_timeout_action", firewall.promptTimeoutAction().label());
         f.put("lists_dir", firewall.listsDir().toString());
         f.put("lists_refresh", DurationText.format(firewall.listsRefresh()));
+        Map<String, Object> w = section(s, "web");
+        w.put("enabled", web.enabled());
+        w.put("address", web.address());
+        w.put("port", web.port());
+        w.put("tls_keystore", web.tlsKeystore() == null ? "" : web.tlsKeystore().toString());
+        w.put("tls_keystore_password_file", web.tlsKeystorePasswordFile() == null ? "" : web.tlsKeystorePasswordFile().toString());
         return s;
     }
 

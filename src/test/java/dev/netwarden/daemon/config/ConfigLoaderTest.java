@@ -60,6 +60,13 @@ class ConfigLoaderTest {
             prompt_timeout_action = "reject"
             lists_dir = "/srv/nw/lists"
             lists_refresh = "6h"
+
+            [web]
+            enabled = false
+            address = "::1"
+            port = 8443
+            tls_keystore = "/srv/nw/web.p12"
+            tls_keystore_password_file = "/srv/nw/web.pass"
             """;
 
     private Path write(String text) throws IOException {
@@ -78,6 +85,21 @@ class ConfigLoaderTest {
         assertThat(c.dns()).isEqualTo(new DnsSection(true, 16384, Duration.ofHours(1), Path.of("/etc/hosts")));
         assertThat(c.history()).isEqualTo(new HistorySection(Duration.ofSeconds(1), 65536, Duration.ofDays(90), new ByteSize(2L << 30), Duration.ofHours(1)));
         assertThat(c.intercept()).isEqualTo(new InterceptSection(0, FailPolicy.OPEN, 4096, false, true));
+        assertThat(c.web()).isEqualTo(new WebSection(true, "127.0.0.1", 7979, null, null));
+    }
+
+    @Test
+    void webAddressMustBeALiteralAndThePasswordFileNeedsAKeystore() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(ConfigLoader.Override.parseSet("web.address=localhost"))))
+                .hasMessage("--set: web.address = \"localhost\": must be an IP address such as \"127.0.0.1\" or \"::1\" (not a host name)");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(ConfigLoader.Override.parseSet("web.port=0"))))
+                .hasMessage("--set: web.port = 0: must be an integer from 1 to 65535");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(ConfigLoader.Override.parseSet("web.tls_keystore_password_file=/p"))))
+                .hasMessage("--set: web.tls_keystore_password_file = \"/p\": must be \"\" unless web.tls_keystore is set");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(ConfigLoader.Override.parseSet("web.tls_keystore=rel.p12"))))
+                .hasMessageContaining("must be an absolute path");
+        assertThat(ConfigLoader.load(null, List.of(ConfigLoader.Override.parseSet("web.address=0.0.0.0"))).web().address())
+                .isEqualTo("0.0.0.0");
     }
 
     @Test
@@ -105,6 +127,7 @@ class ConfigLoaderTest {
         assertThat(c.intercept()).isEqualTo(new InterceptSection(7, FailPolicy.CLOSED, 100, true, false));
         assertThat(c.firewall()).isEqualTo(new FirewallSection(dev.netwarden.firewall.DefaultAction.PROMPT,
                 Duration.ofSeconds(45), dev.netwarden.firewall.Action.REJECT, Path.of("/srv/nw/lists"), Duration.ofHours(6)));
+        assertThat(c.web()).isEqualTo(new WebSection(false, "::1", 8443, Path.of("/srv/nw/web.p12"), Path.of("/srv/nw/web.pass")));
 
         // Every key of the table differs from its default in this file: no key is silently unmapped.
         Map<String, Map<String, Object>> printed = c.toSections();
@@ -169,7 +192,7 @@ class ConfigLoaderTest {
                 .hasMessage(f + " line 3: unknown key snif in [dns]; known keys: sniff, cache_size, ttl_grace, hosts_file");
         Path g = write("\n[firewal]\nx = 1\n");
         assertThatThrownBy(() -> ConfigLoader.load(g, List.of()))
-                .hasMessage(g + " line 2: unknown section [firewal]; known sections: [daemon], [monitor], [dns], [history], [intercept], [firewall]");
+                .hasMessage(g + " line 2: unknown section [firewal]; known sections: [daemon], [monitor], [dns], [history], [intercept], [firewall], [web]");
         Path h = write("level = \"passive\"\n");
         assertThatThrownBy(() -> ConfigLoader.load(h, List.of())).hasMessageStartingWith(h + " line 1: unknown key level outside any section");
         assertThatThrownBy(() -> ConfigLoader.load(null, List.of(ConfigLoader.Override.parseSet("dns.snif=1"))))

@@ -3,6 +3,7 @@ package dev.netwarden.cli;
 import dev.netwarden.history.HistoryQuery;
 import dev.netwarden.history.HistoryReader;
 import dev.netwarden.history.HistoryStore;
+import dev.netwarden.history.TimeArgument;
 import dev.netwarden.history.view.HistoryOutput;
 import dev.netwarden.history.view.HistoryViews;
 import dev.netwarden.history.view.ResultTable;

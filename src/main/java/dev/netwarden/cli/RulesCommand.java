@@ -271,42 +271,11 @@ final class RulesCommand implements Runnable {
         }
 
         private static String defaultId(Action a, List<Condition> list) {
-            StringBuilder b = new StringBuilder(a.label());
-            for (Condition c : list) {
-                String v = c.values().getFirst();
-                if (c.kind() == ConditionKind.EXE || c.kind() == ConditionKind.PARENT_EXE) {
-                    v = v.substring(v.lastIndexOf('/') + 1);
-                }
-                b.append('-').append(v.replaceAll("[^A-Za-z0-9._]+", "_"));
-                if (b.length() > 80) {
-                    break;
-                }
-            }
-            String s = b.length() > 100 ? b.substring(0, 100) : b.toString();
-            return s;
+            return Rule.defaultId(a, list);
         }
     }
 
     // ---------------------------------------------------------------- list
-
-    /** Loads the directory: the rule set (evaluation order) and the errors. */
-    private record Loaded(RuleSet set, List<RuleFileError> errors) {
-        static Loaded of(RuleFiles files) throws IOException {
-            List<Rule> rules = new ArrayList<>();
-            Map<String, Path> sources = new LinkedHashMap<>();
-            List<RuleFileError> errors = new ArrayList<>();
-            for (Path p : files.list()) {
-                switch (RuleFiles.read(p)) {
-                    case RuleFileResult.Parsed parsed -> {
-                        rules.add(parsed.rule());
-                        sources.put(parsed.rule().id(), p);
-                    }
-                    case RuleFileResult.Invalid invalid -> errors.addAll(invalid.errors());
-                }
-            }
-            return new Loaded(RuleSet.of(rules, sources), errors);
-        }
-    }
 
     /** {@code rules list}: the rules in evaluation order, then the files left out. */
     private static final class ListRules implements Callable<Integer> {
@@ -326,9 +295,9 @@ final class RulesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Loaded loaded;
+            RuleFiles.Loaded loaded;
             try {
-                loaded = Loaded.of(files(spec, dir));
+                loaded = files(spec, dir).load();
             } catch (IOException e) {
                 spec.commandLine().getErr().println("netwarden: cannot read the rules directory: " + safe(String.valueOf(e.getMessage())));
                 return Main.EXIT_KERNEL;
@@ -495,9 +464,9 @@ final class RulesCommand implements Runnable {
         @Override
         public Integer call() {
             ConnectionFacts facts = facts();
-            Loaded loaded;
+            RuleFiles.Loaded loaded;
             try {
-                loaded = Loaded.of(files(spec, dir));
+                loaded = files(spec, dir).load();
             } catch (IOException e) {
                 spec.commandLine().getErr().println("netwarden: cannot read the rules directory: " + safe(String.valueOf(e.getMessage())));
                 return Main.EXIT_KERNEL;

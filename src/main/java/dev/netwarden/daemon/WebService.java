@@ -142,6 +142,11 @@ final class WebService implements Service {
         }
 
         @Override
+        public boolean firewall() {
+            return intercept != null;
+        }
+
+        @Override
         public BlockLists blockLists() {
             return lists == null ? null : lists.lists();
         }

@@ -91,6 +91,24 @@ public final class HistoryReader {
 
     public enum DestinationOrder { BYTES, CONNECTIONS }
 
+    /** One (path, hash) row of an executable: when that binary was first and last seen. */
+    public record ExecutableVersion(String path, String sha256, long firstSeenMillis, long lastSeenMillis) {}
+
+    /** What a {@link #series} groups by: the executable, the domain (else "(no domain)"), or the remote port. */
+    public enum SeriesKey { APP, DOMAIN, PORT }
+
+    /** Connections and bytes each way per time bucket for one key; arrays parallel to the bucket starts. */
+    public record KeySeries(String key, long[] bytesOut, long[] bytesIn, long[] connections) {
+        /** Bytes both ways per bucket. */
+        public long[] bytes() {
+            long[] b = new long[bytesOut.length];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = bytesOut[i] + bytesIn[i];
+            }
+            return b;
+        }
+    }
+
     /** Connections started in the range that match, newest first, at most {@code q.limit()}. */
     public List<ConnectionRecord> connections(HistoryQuery q) throws SQLException {
         SqlFilter f = SqlFilter.of(q);
@@ -255,6 +273,94 @@ public final class HistoryReader {
                             nullableInt(rs, 5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)));
                 }
             }
+        }
+        return out;
+    }
+
+    /** The hashes executable {@code path} was seen with, oldest first. */
+    public List<ExecutableVersion> executableVersions(String path) throws SQLException {
+        List<ExecutableVersion> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT path, sha256, first_seen_ms, last_seen_ms FROM executables WHERE path = ? ORDER BY first_seen_ms, id")) {
+            ps.setString(1, path);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ExecutableVersion(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Connections and bytes per bucket of {@code stepMillis} (UTC-aligned) over the query's range, per
+     * key: the {@code top} keys with the most bytes, the rest summed as "other"; the buckets' starts in
+     * {@code bucketsOut}. Read from the connections themselves (every filter applies); bytes count toward
+     * the bucket a connection started in.
+     */
+    public List<KeySeries> series(HistoryQuery q, long stepMillis, SeriesKey by, int top, List<Long> bucketsOut)
+            throws SQLException {
+        if (stepMillis < 1000) {
+            throw new IllegalArgumentException("step must be at least a second");
+        }
+        long first = q.fromMillis() - Math.floorMod(q.fromMillis(), stepMillis);
+        int n = (int) Math.min(100_000, (q.untilMillis() - first + stepMillis - 1) / stepMillis);
+        for (int i = 0; i < n; i++) {
+            bucketsOut.add(first + i * stepMillis);
+        }
+        String key = switch (by) {
+            case APP -> "COALESCE(e.path, '(unknown)')";
+            case DOMAIN -> "COALESCE(h.name, '(no domain)')";
+            case PORT -> "CAST(c.remote_port AS TEXT)";
+        };
+        SqlFilter f = SqlFilter.of(q);
+        String sql = "SELECT (c.start_ms - ?) / ? AS b, " + key + " AS k, COUNT(*),"
+                + " SUM(COALESCE(c.bytes_out, 0)), SUM(COALESCE(c.bytes_in, 0))" + JOINS
+                + " WHERE c.start_ms >= ? AND c.start_ms < ?" + f.where + " GROUP BY b, k";
+        Map<String, long[][]> byKey = new HashMap<>();
+        Map<String, Long> totals = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, first);
+            ps.setLong(2, stepMillis);
+            ps.setLong(3, q.fromMillis());
+            ps.setLong(4, q.untilMillis());
+            f.bind(ps, 5);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int b = (int) rs.getLong(1);
+                    if (b < 0 || b >= n) {
+                        continue;
+                    }
+                    String k = rs.getString(2);
+                    long[][] v = byKey.computeIfAbsent(k, x -> new long[3][n]);
+                    v[0][b] += rs.getLong(4);
+                    v[1][b] += rs.getLong(5);
+                    v[2][b] += rs.getLong(3);
+                    totals.merge(k, (rs.getLong(4) + rs.getLong(5)) * 1_000_000L + rs.getLong(3), Long::sum);
+                }
+            }
+        }
+        List<String> ranked = new ArrayList<>(byKey.keySet());
+        ranked.sort(Comparator.comparing((String k) -> totals.get(k)).reversed().thenComparing(k -> k));
+        List<KeySeries> out = new ArrayList<>();
+        long[][] other = null;
+        for (int i = 0; i < ranked.size(); i++) {
+            long[][] v = byKey.get(ranked.get(i));
+            if (i < top) {
+                out.add(new KeySeries(ranked.get(i), v[0], v[1], v[2]));
+            } else {
+                if (other == null) {
+                    other = new long[3][n];
+                }
+                for (int j = 0; j < n; j++) {
+                    other[0][j] += v[0][j];
+                    other[1][j] += v[1][j];
+                    other[2][j] += v[2][j];
+                }
+            }
+        }
+        if (other != null) {
+            out.add(new KeySeries("other", other[0], other[1], other[2]));
         }
         return out;
     }

@@ -42,6 +42,25 @@ public record Rule(String id, String description, boolean enabled, dev.netwarden
         conditions = List.copyOf(sorted);
     }
 
+    /**
+     * An id made from the action and the first value of each condition ({@code deny-curl-a.example}),
+     * for rules added without one; valid as long as the first character is.
+     */
+    public static String defaultId(Action a, List<Condition> list) {
+        StringBuilder b = new StringBuilder(a.label());
+        for (Condition c : list) {
+            String v = c.values().getFirst();
+            if (c.kind() == ConditionKind.EXE || c.kind() == ConditionKind.PARENT_EXE) {
+                v = v.substring(v.lastIndexOf('/') + 1);
+            }
+            b.append('-').append(v.replaceAll("[^A-Za-z0-9._]+", "_"));
+            if (b.length() > 80) {
+                break;
+            }
+        }
+        return b.length() > 100 ? b.substring(0, 100) : b.toString();
+    }
+
     public static boolean validId(String id) {
         return id != null && ID.matcher(id).matches();
     }

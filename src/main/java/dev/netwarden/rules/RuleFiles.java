@@ -58,6 +58,34 @@ public final class RuleFiles {
         return files;
     }
 
+    /**
+     * Every rule of the directory: the ones that parse, in evaluation order (with their files), and
+     * everything wrong with the ones that do not. What {@code rules list} and the web UI show.
+     */
+    public record Loaded(RuleSet set, List<RuleFileError> errors) {
+        public Loaded {
+            Objects.requireNonNull(set, "set is null");
+            errors = List.copyOf(errors);
+        }
+    }
+
+    /** Reads every rule file now in the directory (see {@link Loaded}). */
+    public Loaded load() throws IOException {
+        List<Rule> rules = new ArrayList<>();
+        java.util.Map<String, Path> sources = new java.util.LinkedHashMap<>();
+        List<RuleFileError> errors = new ArrayList<>();
+        for (Path p : list()) {
+            switch (read(p)) {
+                case RuleFileResult.Parsed parsed -> {
+                    rules.add(parsed.rule());
+                    sources.put(parsed.rule().id(), p);
+                }
+                case RuleFileResult.Invalid invalid -> errors.addAll(invalid.errors());
+            }
+        }
+        return new Loaded(RuleSet.of(rules, sources), errors);
+    }
+
     /** Reads and parses one file; an unreadable or oversized file is an {@link RuleFileResult.Invalid}. */
     public static RuleFileResult read(Path file) {
         try {

@@ -44,6 +44,9 @@ public interface DaemonParts {
     /** Why {@link #prompts()} is null, in words for the UI. */
     String promptsOffReason();
 
+    /** True when the daemon's firewall decides connections (intercept level): rules then have hit counts. */
+    boolean firewall();
+
     /** The lists the firewall loaded (hit counts, membership); null at the passive level. */
     BlockLists blockLists();
 

@@ -12,7 +12,6 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,51 +33,10 @@ public final class EventStream implements FlowEventSink, WebHandler.Stream, Auto
     private static final long WRITE_TIMEOUT_SECONDS = 30;
     private static final int BATCH = 256;
 
-    /** One connected browser: its queue of events (FlowEvent) and ready frames (String). */
-    private final class Client {
-        private final ArrayDeque<Object> queue = new ArrayDeque<>();
-        private boolean gone;
-
-        synchronized void offer(Object item) {
-            if (queue.size() >= queueCapacity) {
-                queue.pollFirst();
-                dropped.increment();
-            }
-            queue.addLast(item);
-            notifyAll();
-        }
-
-        synchronized void end() {
-            gone = true;
-            notifyAll();
-        }
-
-        /** Waits up to {@code millis} for items; returns what is queued (at most BATCH), empty on timeout, null when ended. */
-        synchronized Object[] take(long millis) throws InterruptedException {
-            long deadline = System.currentTimeMillis() + millis;
-            while (queue.isEmpty() && !gone) {
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0) {
-                    return new Object[0];
-                }
-                wait(left);
-            }
-            if (gone) {
-                return null;
-            }
-            int n = Math.min(BATCH, queue.size());
-            Object[] out = new Object[n];
-            for (int i = 0; i < n; i++) {
-                out[i] = queue.pollFirst();
-            }
-            return out;
-        }
-    }
-
     private final ConnectionJson json;
     private final int maxClients;
     private final int queueCapacity;
-    private final CopyOnWriteArrayList<Client> clients = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<EventQueue> clients = new CopyOnWriteArrayList<>();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder sent = new LongAdder();
     private volatile String lastPrompts;
@@ -99,7 +57,7 @@ public final class EventStream implements FlowEventSink, WebHandler.Stream, Auto
         if (clients.isEmpty() || event instanceof FlowEvent.Updated) {
             return;
         }
-        for (Client c : clients) {
+        for (EventQueue c : clients) {
             c.offer(event);
         }
     }
@@ -126,7 +84,7 @@ public final class EventStream implements FlowEventSink, WebHandler.Stream, Auto
         o.put("out", round(out));
         o.set("apps", apps);
         String frame = frame("rates", Json.text(o));
-        for (Client c : clients) {
+        for (EventQueue c : clients) {
             c.offer(frame);
         }
     }
@@ -135,7 +93,7 @@ public final class EventStream implements FlowEventSink, WebHandler.Stream, Auto
     void prompts(int pending) {
         String frame = frame("prompts", Json.text(Json.object().put("pending", pending)));
         lastPrompts = frame;
-        for (Client c : clients) {
+        for (EventQueue c : clients) {
             c.offer(frame);
         }
     }
@@ -163,7 +121,7 @@ public final class EventStream implements FlowEventSink, WebHandler.Stream, Auto
                     "too many live streams open (" + maxClients + "); close another tab"));
             return;
         }
-        Client client = new Client();
+        EventQueue client = new EventQueue(queueCapacity, dropped);
         clients.add(client);
         try {
             response.setStatus(200);
@@ -180,7 +138,7 @@ public final class EventStream implements FlowEventSink, WebHandler.Stream, Auto
                 return;
             }
             while (!closed) {
-                Object[] items = client.take(HEARTBEAT_MILLIS);
+                Object[] items = client.take(HEARTBEAT_MILLIS, BATCH);
                 if (items == null) {
                     break;
                 }
@@ -255,7 +213,7 @@ public final class EventStream implements FlowEventSink, WebHandler.Stream, Auto
     @Override
     public void close() {
         closed = true;
-        for (Client c : clients) {
+        for (EventQueue c : clients) {
             c.end();
         }
     }

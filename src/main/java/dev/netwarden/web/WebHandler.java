@@ -97,6 +97,9 @@ public final class WebHandler extends Handler.Abstract {
                     refused.increment();
                     throw new ApiError(401, "login required");
                 }
+                if (request.getHttpURI().getQuery() != null && !request.getHttpURI().getQuery().isEmpty()) {
+                    throw ApiError.badRequest("the live stream takes no query parameters");
+                }
                 stream.serve(request, response, callback);
                 return;
             }

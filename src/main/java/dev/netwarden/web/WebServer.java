@@ -78,6 +78,12 @@ public final class WebServer implements AutoCloseable {
         r.addAll(new AuthApi(token, sessions, throttle, options.https(), parts.version()).routes());
         r.addAll(new StatusApi(parts).routes());
         r.addAll(new ConnectionsApi(sampler::latest, connectionJson, parts).routes());
+        r.addAll(new OverviewApi(sampler::latest, sampler.ring(), counters, parts).routes());
+        RulesApi rules = new RulesApi(parts, parts.firewall() ? counters::hits : null);
+        r.addAll(rules.routes());
+        r.addAll(new ListsApi(parts).routes());
+        r.addAll(new PromptsApi(parts).routes());
+        r.addAll(new HistoryApi(parts, rules).routes());
         r.add(Route.get("/api/openapi.yaml", req -> {
             req.onlyParams(java.util.Set.of());
             StaticFiles.File f = new StaticFiles("web").find("/openapi.yaml");

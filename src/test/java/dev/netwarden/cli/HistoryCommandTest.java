@@ -1,5 +1,6 @@
 package dev.netwarden.cli;
 
+import dev.netwarden.history.TimeArgument;
 import dev.netwarden.flow.Attribution;
 import dev.netwarden.flow.Direction;
 import dev.netwarden.flow.FlowEvent;

@@ -1,6 +1,10 @@
 package dev.netwarden.web;
 
+import dev.netwarden.firewall.Action;
+import dev.netwarden.firewall.ConnectionFacts;
+import dev.netwarden.firewall.EstablishedKiller;
 import dev.netwarden.firewall.PromptBroker;
+import dev.netwarden.firewall.PromptRules;
 import dev.netwarden.flow.Attribution;
 import dev.netwarden.flow.Counters;
 import dev.netwarden.flow.Direction;
@@ -53,23 +57,35 @@ final class WebFixture implements AutoCloseable {
     final List<LiveFlow> live = new CopyOnWriteArrayList<>();
     final List<String> closed = new CopyOnWriteArrayList<>();
     volatile PromptBroker prompts;
+    final List<String> verdicts = new CopyOnWriteArrayList<>();
     volatile BlockLists lists;
+    volatile boolean firewall;
     final WebServer server;
     final HttpClient http;
     String csrf;
 
     WebFixture(Path tmp) throws Exception {
-        this(tmp, null);
+        this(tmp, false, false);
     }
 
-    WebFixture(Path tmp, PromptBroker broker) throws Exception {
+    /**
+     * @param withPrompts a real prompt broker (answers become in-memory rules; verdicts are collected in {@link #verdicts})
+     * @param firewall    whether the parts say a firewall decides (intercept level: rules have hits)
+     */
+    WebFixture(Path tmp, boolean withPrompts, boolean firewall) throws Exception {
+        this.firewall = firewall;
         dataDir = Files.createDirectories(tmp.resolve("data"));
         rulesDir = tmp.resolve("rules");
         listsDir = tmp.resolve("lists");
         store = HistoryStore.open(dataDir);
         writer = HistoryWriter.start(store, HistoryWriter.Options.defaults().withFlushInterval(Duration.ofMillis(50)));
         bus = new FlowEventBus(writer);
-        prompts = broker;
+        if (withPrompts) {
+            PromptRules answers = new PromptRules(System::currentTimeMillis);
+            prompts = new PromptBroker(PromptBroker.Settings.of(Duration.ofSeconds(60), Action.DENY), answers, answers,
+                    EstablishedKiller.NONE, bus, System::currentTimeMillis);
+            prompts.attach((packetId, verdict) -> verdicts.add(packetId + " " + verdict));
+        }
         server = new WebServer(new Parts(), new WebOptions("127.0.0.1", 0, null, null, "webtest"));
         server.start();
         http = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER)
@@ -131,6 +147,11 @@ final class WebFixture implements AutoCloseable {
         }
 
         @Override
+        public boolean firewall() {
+            return firewall;
+        }
+
+        @Override
         public BlockLists blockLists() {
             return lists;
         }
@@ -174,6 +195,17 @@ final class WebFixture implements AutoCloseable {
     void close(FlowEvent.Opened o, long bytesOut, long bytesIn) {
         live.removeIf(f -> f.flowId() == o.flowId());
         bus.publish(new FlowEvent.Closed(o.flowId(), System.currentTimeMillis(), "CLOSE", new Counters(bytesOut, bytesIn, 2, 2)));
+    }
+
+    /** Holds packet {@code packetId} of a new flow of {@code p} to {@code remote:port} on a prompt, as the firewall does. */
+    FlowEvent.Opened ask(ProcessSnapshot p, String remote, int port, String domain, int packetId) throws IOException {
+        FlowEvent.Opened o = open(Transport.TCP, p, remote, port, domain, 0, 0);
+        ConnectionFacts facts = new ConnectionFacts(Transport.TCP, o.family(), Direction.OUTBOUND, o.local(), o.remote(), domain, "eth0",
+                p == null ? -1 : p.info().uid(), p);
+        if (!prompts.hold(facts, o.flowId(), packetId)) {
+            throw new AssertionError("the broker refused to hold the packet");
+        }
+        return o;
     }
 
     void flushHistory() throws InterruptedException {

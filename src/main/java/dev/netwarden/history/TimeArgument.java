@@ -1,4 +1,4 @@
-package dev.netwarden.cli;
+package dev.netwarden.history;
 
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -14,16 +14,17 @@ import java.util.regex.Pattern;
  * A point in time as {@code --since}/{@code --until} take it: relative to now ({@code 30s}, {@code 15m},
  * {@code 2h}, {@code 7d}, {@code 1w}: that long ago), {@code now}, or ISO-8601 — an instant with offset
  * ({@code 2026-11-27T10:00:00Z}), a local date-time ({@code 2026-11-27T10:00}, also with a space) or a
- * local date ({@code 2026-11-27}, its midnight), local meaning the given zone.
+ * local date ({@code 2026-11-27}, its midnight), local meaning the given zone. Shared by
+ * {@code netwarden history} and the web API's {@code since}/{@code until} parameters.
  */
-final class TimeArgument {
+public final class TimeArgument {
     private static final Pattern RELATIVE = Pattern.compile("(\\d{1,9})([smhdw])");
 
     private TimeArgument() {
     }
 
     /** Epoch milliseconds; IllegalArgumentException with a readable message when {@code text} is neither form. */
-    static long parse(String text, Instant now, ZoneId zone) {
+    public static long parse(String text, Instant now, ZoneId zone) {
         String t = text.strip();
         if (t.equals("now")) {
             return now.toEpochMilli();

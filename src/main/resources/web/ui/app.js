@@ -5,7 +5,7 @@
 import {ApiError, logout, startSession} from './lib/api.js';
 import * as events from './lib/events.js';
 import {el} from './lib/dom.js';
-import {showError} from './lib/notice.js';
+import {clearNotices, showError} from './lib/notice.js';
 import * as theme from './lib/theme.js';
 import * as prompts from './lib/prompt-watch.js';
 import overview from './pages/overview.js';
@@ -67,6 +67,7 @@ function route() {
   const page = r.name === 'apps' && r.param ? appDetail : def.page;
   document.title = (r.param ? r.param + ' · ' : '') + def.title + ' · netwarden';
   main.replaceChildren();
+  clearNotices();
   main.dataset.page = r.name;
   const root = el('div', {class: 'page page-' + r.name});
   main.appendChild(root);

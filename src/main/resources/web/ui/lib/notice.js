@@ -27,6 +27,12 @@ export function notify(kind, message, ...body) {
   return box;
 }
 
+/** Removes the messages of the page the user left (called on every route change). */
+export function clearNotices() {
+  const r = document.getElementById('notices');
+  if (r) r.replaceChildren();
+}
+
 export function showError(e, what) {
   const msg = (what ? what + ': ' : '') + (e && e.message ? e.message : String(e));
   console.warn(msg);

@@ -1,5 +1,5 @@
-// Rules as the API shows them (the JSON of `netwarden rules list --json`: id, action, priority,
-// enabled, duration, description, match {key: [values]}) and the rules the other pages create
+// Rules as the API shows them (GET /api/rules: id, order, action, priority, enabled, duration,
+// expires, description, conditions {key: [values]}, hits, path) and the rules the other pages create
 // ("block this app", "block this destination").
 
 import {api} from './api.js';
@@ -16,7 +16,7 @@ export const CONDITION_KEYS = [
 
 /** [[key, [values]]] of a rule, whichever shape the server used (match object or conditions list). */
 export function conditionsOf(rule) {
-  const m = rule && (rule.match ?? rule.conditions);
+  const m = rule && (rule.conditions ?? rule.match);
   if (!m) return [];
   if (Array.isArray(m)) {
     return m.map(c => [String(c.key ?? c.kind), [].concat(c.values ?? c.value ?? [])]);
@@ -45,21 +45,21 @@ export function createRule(rule) {
 
 /** The rule that blocks a connection's app: its executable (or its name when the path is unknown). */
 export function blockAppRule(conn, action, duration) {
-  const match = conn.exe ? {exe: [conn.exe]} : {process: [conn.comm]};
+  const conditions = conn.exe ? {exe: [conn.exe]} : {process: [conn.comm]};
   const name = conn.exe ? conn.exe.slice(conn.exe.lastIndexOf('/') + 1) : conn.comm;
   return {
     id: ruleId('block-app', name), action, priority: 0, enabled: true, duration,
-    description: 'blocked from the web UI: ' + (conn.exe || conn.comm), match,
+    description: 'blocked from the web UI: ' + (conn.exe || conn.comm), conditions,
   };
 }
 
 /** The rule that blocks a connection's destination for every app: its domain, else its address. */
 export function blockDestinationRule(conn, action, duration) {
   const remote = conn.remote && conn.remote.address;
-  const match = conn.domain ? {host: [conn.domain]} : {cidr: [remote]};
+  const conditions = conn.domain ? {host: [conn.domain]} : {cidr: [remote]};
   return {
     id: ruleId('block-dest', conn.domain || remote), action, priority: 0, enabled: true, duration,
-    description: 'blocked from the web UI: ' + (conn.domain || remote), match,
+    description: 'blocked from the web UI: ' + (conn.domain || remote), conditions,
   };
 }
 

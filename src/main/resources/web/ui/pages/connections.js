@@ -27,7 +27,7 @@ const COLUMNS = [
   {key: 'rateIn', label: 'In/s', class: 'num', firstDir: -1, value: r => fmt.rate(r.rateIn)},
   {key: 'actions', label: 'Actions', actions: [
     {action: 'block-app', label: '⊘ App', title: 'Create a rule that blocks this program', show: r => !!(r.exe || r.comm)},
-    {action: 'block-dest', label: '⊘ Dest', title: 'Create a rule that blocks this destination for every program', show: r => !!(r.domain || (r.remote && r.remote.address))},
+    {action: 'block-dest', label: '⊘ Dest', title: 'Create a rule that blocks this destination for every program', show: r => r.direction !== 'listen' && !!(r.domain || (r.remote && r.remote.address))},
     {action: 'kill', label: 'Kill', class: 'danger', title: 'Close this connection now (TCP)', show: r => r.transport === 'tcp'},
   ]},
 ];
@@ -126,7 +126,7 @@ export default function connections(root) {
     const items = [
       ['App', r.comm], ['Executable', r.exe], ['Command line', r.cmdline], ['PID', r.pid], ['User', r.user != null ? r.user + (r.uid != null ? ' (' + r.uid + ')' : '') : r.uid],
       ['Unknown because', r.unknownReason], ['Local', fmt.endpoint(r.local)], ['Remote', fmt.endpoint(r.remote)], ['Domain', r.domain],
-      ['Service', r.service], ['Protocol', (r.transport || '') + (r.family === 10 ? ' (IPv6)' : r.family === 2 ? ' (IPv4)' : '')],
+      ['Service', r.service], ['Protocol', (r.transport || '') + (r.family ? ' (' + String(r.family).replace('ipv', 'IPv') + ')' : '')],
       ['Direction', r.direction], ['State', r.state], ['Started', fmt.fullTime(r.startedAt)],
       ['Sent', fmt.bytes(r.bytesOut) + ' (' + fmt.rate(r.rateOut) + ')'], ['Received', fmt.bytes(r.bytesIn) + ' (' + fmt.rate(r.rateIn) + ')'],
       ['Level', r.level],
@@ -137,7 +137,7 @@ export default function connections(root) {
       el('dl', {class: 'facts'}, items.map(([k, v]) => [el('dt', null, k), el('dd', {class: k === 'Command line' || k === 'Executable' ? 'mono wrap-anywhere' : 'wrap-anywhere'}, String(v))])),
       el('div', {class: 'button-row'},
         r.exe || r.comm ? el('button', {type: 'button', on: {click: () => act('block-app', r)}}, 'Block app') : null,
-        r.domain || (r.remote && r.remote.address) ? el('button', {type: 'button', on: {click: () => act('block-dest', r)}}, 'Block destination') : null,
+        r.direction !== 'listen' && (r.domain || (r.remote && r.remote.address)) ? el('button', {type: 'button', on: {click: () => act('block-dest', r)}}, 'Block destination') : null,
         r.exe ? el('a', {class: 'button', href: '#/apps/' + encodeURIComponent(r.exe)}, 'App page') : null,
         r.transport === 'tcp' ? el('button', {type: 'button', class: 'danger', on: {click: () => act('kill', r)}}, 'Kill') : null)));
   }

@@ -110,6 +110,12 @@ export default function historyPage(root, param) {
     vt.setArray(keyed.map(k => k[1]));
   }
 
+  function keyLabel(key) {
+    if (key == null) return '(unknown)';
+    const k = String(key);
+    return by.value === 'app' && k.startsWith('/') ? fmt.baseName(k) : k;
+  }
+
   function showChart() {
     if (!seriesData) return;
     const m = metric.value;
@@ -117,7 +123,7 @@ export default function historyPage(root, param) {
     chart = stackedChart(chartBox, {height: 220, unit: m === 'bytes' ? 'bytes' : 'count', groupLabel: by.value, upLabel: m});
     chart.set({
       t: (seriesData.t || []).map(ms => Math.round(ms / 1000)),
-      groups: (seriesData.series || []).map(s => ({label: s.key == null ? '(unknown)' : String(s.key), up: s[m] || []})),
+      groups: (seriesData.series || []).map(s => ({label: keyLabel(s.key), up: s[m] || []})),
     });
   }
 

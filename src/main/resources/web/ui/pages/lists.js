@@ -27,9 +27,10 @@ export default function lists(root) {
         {label: 'Source', class: 'mono wrap-anywhere hide-phone', value: l => fmt.text(l.source)},
         {label: 'Format', class: 'hide-phone', value: l => fmt.text(l.format)},
         {label: 'Entries', class: 'num', value: l => fmt.count(l.entries)},
-        {label: 'Hits', class: 'num', value: l => fmt.count(l.hits)},
+        {label: 'Hits', class: 'num', value: l => (l.hits == null ? '–' : fmt.count(l.hits))},
         {label: 'Refreshed', class: 'hide-phone', value: l => fmt.time(l.lastRefresh)},
-        {label: 'Problem', class: 'wrap-anywhere', value: l => (l.error ? el('span', {class: 'form-error'}, l.error) : '')},
+        {label: 'Problem', class: 'wrap-anywhere', value: l => (l.error ? el('span', {class: 'form-error'}, l.error)
+          : l.loaded === false ? el('span', {class: 'muted'}, 'not loaded yet: the daemon reads lists when it starts') : '')},
         {label: '', class: 'actions', value: l => el('button', {type: 'button', class: 'small danger', data: {list: l.name},
           on: {click: e => remove(l, e.currentTarget)}}, 'Delete')},
       ], d.lists || [], {id: 'lists-table', empty: 'No block list configured.'}));

@@ -63,7 +63,8 @@ export default function prompts(root) {
   function tick() {
     const now = Date.now();
     for (const {left, p} of items.values()) {
-      left.textContent = p.expiresAt ? ' · ' + (p.expiresAt > now ? 'times out in ' + fmt.span(p.expiresAt - now) : 'timing out') : '';
+      const then = p.timeoutAction ? ' (then ' + p.timeoutAction + ')' : '';
+      left.textContent = p.expiresAt ? ' · ' + (p.expiresAt > now ? 'times out in ' + fmt.span(p.expiresAt - now) + then : 'timing out') : '';
     }
   }
 

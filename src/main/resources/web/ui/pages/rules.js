@@ -61,7 +61,7 @@ export default function rules(root) {
   }
 
   function durationText(r) {
-    if (r.expires) return 'until ' + fmt.fullTime(Date.parse(r.expires));
+    if (r.expires) return 'until ' + fmt.fullTime(typeof r.expires === 'number' ? r.expires : Date.parse(r.expires));
     if (r.duration === 'until-exit' && r.pid) return 'until pid ' + r.pid + ' exits';
     return fmt.text(r.duration);
   }
@@ -130,16 +130,16 @@ export default function rules(root) {
     form.addEventListener('submit', async e => {
       e.preventDefault();
       err.clear();
-      const match = {};
+      const conditions = {};
       for (const row of conds.querySelectorAll('.condition')) {
         const k = row.querySelector('[name=cond-key]').value;
         const vs = row.querySelector('[name=cond-values]').value.split(',').map(v => v.trim()).filter(Boolean)
           .map(v => (NUMERIC_KEYS.has(k) && /^\d+$/.test(v) ? Number(v) : v));
         if (vs.length === 0) continue;
-        match[k] = (match[k] || []).concat(vs);
+        conditions[k] = (conditions[k] || []).concat(vs);
       }
       const body = {id: editing ? rule.id : id.value.trim(), action: action.value, priority: Number(priority.value || 0),
-        enabled: enabled.checked, duration: duration.value, description: description.value, match};
+        enabled: enabled.checked, duration: duration.value, description: description.value, conditions};
       submit.disabled = true;
       try {
         const saved = editing

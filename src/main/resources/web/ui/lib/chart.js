@@ -10,6 +10,10 @@
 import {el, setText} from './dom.js';
 import * as fmt from './format.js';
 
+// Whole units only on the value axis (no "0.2 B"): 1, 2, 5 × 10^k.
+const INCRS = [];
+for (let k = 0; k < 16; k++) for (const m of [1, 2, 5]) INCRS.push(m * 10 ** k);
+
 const LIGHT = ['#2f6fdf', '#e07b26', '#2e9e5b', '#c2419b', '#7a5cd6', '#b8a018', '#1b9aa8', '#d24b4b', '#8a8f98'];
 const DARK = ['#5b95f5', '#f0a05a', '#4cc17f', '#e06ac0', '#a08af0', '#d9c040', '#3fc3cf', '#f07575', '#9aa3ad'];
 
@@ -102,7 +106,7 @@ export function stackedChart(container, opts) {
       axes: [
         {stroke: axis, grid: {stroke: grid, width: 1}, ticks: {stroke: grid}, space: 70,
           values: (u, splits) => timeLabels(splits)},
-        {stroke: axis, grid: {stroke: grid, width: 1}, ticks: {stroke: grid}, size: 70,
+        {stroke: axis, grid: {stroke: grid, width: 1}, ticks: {stroke: grid}, size: 70, incrs: INCRS,
           values: (u, vals) => vals.map(v => fmtValue(v))},
       ],
       series,
@@ -124,11 +128,12 @@ export function stackedChart(container, opts) {
   }
 
   function yRange(min, max) {
+    const floor = unit === 'count' ? 5 : 1000; // an empty chart still has a readable scale
     if (opts.mirror) {
-      const m = Math.max(Math.abs(min || 0), Math.abs(max || 0), 1);
+      const m = Math.max(Math.abs(min || 0), Math.abs(max || 0), floor);
       return [-m * 1.05, m * 1.05];
     }
-    return [0, Math.max(max || 0, 1) * 1.05];
+    return [0, Math.max(max || 0, floor) * 1.05];
   }
 
   function buildLegend() {

@@ -78,7 +78,7 @@ public final class DaemonRun {
             list.add(lists);
             list.add(rules);
             intercept = new InterceptService(config.intercept(), config.firewall(), monitor, dns,
-                    facts -> rules.matcher().match(facts), rules::add, handlers);
+                    new OwnWebUiRule(config.web(), facts -> rules.matcher().match(facts)), rules::add, handlers);
             list.add(intercept);
         }
         if (config.web().enabled()) {

@@ -1,8 +1,9 @@
-// Connections: every connection open now, refreshed once a second. The rows live in a worker
-// (lib/conn-worker.js fetches, filters and sorts them); this page only draws the ~40 rows on screen.
-// Actions per row: block the app or the destination (a rule, shown once made), kill the connection.
+// Connections: every connection open now, refreshed once a second. The daemon filters and sorts;
+// the page asks only for the ~40 rows on screen (GET /api/connections?q=&sort=&order=&offset=&limit=)
+// and the virtual table draws them, so 10,000 open connections cost the browser and the daemon what
+// forty do. Actions per row: block the app or the destination (a rule, shown once made), kill it.
 
-import {api} from '../lib/api.js';
+import {api, ApiError, withQuery} from '../lib/api.js';
 import {el, replace, select, field} from '../lib/dom.js';
 import * as fmt from '../lib/format.js';
 import {VirtualTable} from '../lib/vtable.js';
@@ -10,6 +11,7 @@ import {notify, showError, inlineError} from '../lib/notice.js';
 import {blockAppRule, blockDestinationRule, createRule, describeConditions, ruleSummary} from '../lib/rules-lib.js';
 
 const ROW_HEIGHT = 30;
+const PERIOD_MS = 1000;
 
 const COLUMNS = [
   {key: 'app', label: 'App', title: true, value: r => r.comm || fmt.baseName(r.exe) || (r.unknownReason ? '?' : '–')},
@@ -21,6 +23,7 @@ const COLUMNS = [
   {key: 'port', label: 'Port', title: true, value: r => portText(r)},
   {key: 'proto', label: 'Proto', class: 'hide-phone', value: r => fmt.text(r.transport)},
   {key: 'state', label: 'State', title: true, value: r => fmt.text(r.state)},
+  {key: 'startedAt', label: 'Since', class: 'hide-phone', firstDir: -1, value: r => fmt.time(r.startedAt)},
   {key: 'bytesOut', label: 'Sent', class: 'num hide-phone', firstDir: -1, value: r => fmt.bytes(r.bytesOut)},
   {key: 'bytesIn', label: 'Recv', class: 'num hide-phone', firstDir: -1, value: r => fmt.bytes(r.bytesIn)},
   {key: 'rateOut', label: 'Out/s', class: 'num', firstDir: -1, value: r => fmt.rate(r.rateOut)},
@@ -39,25 +42,24 @@ function portText(r) {
 }
 
 export default function connections(root) {
-  const worker = new Worker('/ui/lib/conn-worker.js', {type: 'module'});
   const savedFilter = sessionStorage.getItem('netwarden.conns.filter') || '';
   const savedSort = JSON.parse(sessionStorage.getItem('netwarden.conns.sort') || 'null') || {key: 'startedAt', dir: -1};
   const filter = el('input', {id: 'conn-filter', type: 'search', value: savedFilter, spellcheck: false, autocomplete: 'off',
-    placeholder: 'Filter: curl · app:firefox port:443 · domain:example -udp', 'aria-label': 'Filter connections'});
+    placeholder: 'Filter: curl, example.com, 10.0.0.7:443, ESTAB, a pid…', 'aria-label': 'Filter connections'});
   const counts = el('span', {id: 'conn-count', class: 'muted small'}, 'loading…');
-  const help = el('details', {class: 'filter-help small'}, el('summary', null, 'Filter syntax'),
-    el('p', null, 'Words must all appear somewhere in the row (any column, the executable and command line too). ',
-      'Narrow a word to one column with a prefix: app:, exe:, pid:, user:, domain:, addr:, port:, service:, proto:, state:, dir:. ',
-      'A leading - keeps the rows that do not match (-udp). pid: and port: compare exactly.'));
+  const help = el('details', {class: 'filter-help small'}, el('summary', null, 'Filter'),
+    el('p', null, 'Keeps the connections with this text anywhere, ignoring case: the app, its executable and command line, ',
+      'the user, the domain, the service, an address:port, the state, the protocol, a pid. Click a column title to sort by it.'));
   const blockBox = el('div', {id: 'block-box'});
   const details = el('div', {id: 'conn-details'});
   const vt = new VirtualTable({
     id: 'conn-table', columns: COLUMNS, rowHeight: ROW_HEIGHT, sort: savedSort, scrollClass: 'tall',
     empty: 'No connection matches.',
-    onRange: (start, count) => worker.postMessage({type: 'range', start, count}),
+    onRange: (start, count) => { range = {start, count}; soon(); },
     onSort: (key, dir) => {
-      sessionStorage.setItem('netwarden.conns.sort', JSON.stringify({key, dir}));
-      worker.postMessage({type: 'sort', key, dir});
+      sort = {key, dir};
+      sessionStorage.setItem('netwarden.conns.sort', JSON.stringify(sort));
+      soon();
     },
     onRowClick: row => showDetails(row),
     onAction: (action, row) => act(action, row),
@@ -73,34 +75,60 @@ export default function connections(root) {
   );
 
   let updates = 0;
+  let refreshes = 0;
   let selected = null;
   let lastError = null;
+  let sort = savedSort;
+  let range = {start: 0, count: 60};
+  let query = savedFilter.trim();
+  let timer = 0;
+  let soonTimer = 0;
+  let inFlight = false;
+  let again = false;
+  let disposed = false;
 
-  worker.onmessage = e => {
-    const m = e.data;
-    if (m.type === 'view') {
+  /** One request for the rows on screen; a change while it runs asks again when it is back. */
+  async function load() {
+    if (inFlight) { again = true; return; }
+    inFlight = true;
+    clearTimeout(timer);
+    const asked = {start: range.start, count: range.count};
+    try {
+      const d = await api.get(withQuery('/api/connections', {q: query, sort: sort.key,
+        order: sort.dir > 0 ? 'asc' : 'desc', offset: asked.start, limit: asked.count}));
+      if (disposed) return;
       if (lastError) { lastError.remove(); lastError = null; }
-      vt.setTotal(m.matched);
-      vt.setRows(m.start, m.rows);
-      updates++;
-      vt.element.dataset.updates = String(updates);
-      vt.element.dataset.at = String(m.at);
-      counts.textContent = fmt.count(m.total) + ' open' + (m.matched !== m.total ? ' · ' + fmt.count(m.matched) + ' match' : '')
-        + ' · updated ' + fmt.time(m.at);
+      const rows = d.connections || [];
+      vt.setTotal(d.total);
+      vt.setRows(asked.start, rows);
+      refreshes++;
+      vt.element.dataset.refreshes = String(refreshes);
+      vt.element.dataset.at = String(d.at);
+      counts.textContent = (query ? fmt.count(d.total) + ' match · ' : fmt.count(d.total) + ' open · ') + 'updated ' + fmt.time(d.at);
       if (selected) {
-        const fresh = m.rows.find(r => String(r.id) === String(selected.id));
+        const fresh = rows.find(r => String(r.id) === String(selected.id));
         if (fresh) { selected = fresh; fillDetails(fresh); }
       }
-    } else if (m.type === 'error') {
-      if (m.status === 401) { location.assign('/login.html'); return; }
-      counts.textContent = 'not updating: ' + m.message;
-      if (!lastError) lastError = showError(m.message, 'Connections');
+    } catch (e) {
+      if (disposed || (e instanceof ApiError && e.status === 401)) return;
+      counts.textContent = 'not updating: ' + e.message;
+      if (!lastError) lastError = showError(e, 'Connections');
+    } finally {
+      inFlight = false;
+      if (!disposed) {
+        if (again) { again = false; load(); } else if (!document.hidden) timer = setTimeout(load, PERIOD_MS);
+      }
     }
-  };
-  worker.onerror = e => showError(e.message || 'the connections worker failed', 'Connections');
+  }
 
-  worker.postMessage({type: 'sort', key: savedSort.key, dir: savedSort.dir});
-  worker.postMessage({type: 'filter', text: savedFilter});
+  /** After a scroll, sort or filter: ask soon (a burst of scroll events is one request). */
+  function soon() {
+    updates++;
+    vt.element.dataset.updates = String(updates);
+    clearTimeout(soonTimer);
+    soonTimer = setTimeout(load, 60);
+  }
+
   vt.refresh();
 
   let filterTimer = 0;
@@ -108,14 +136,19 @@ export default function connections(root) {
     clearTimeout(filterTimer);
     filterTimer = setTimeout(() => {
       sessionStorage.setItem('netwarden.conns.filter', filter.value);
+      query = filter.value.trim();
       vt.element.scrollTop = 0;
-      worker.postMessage({type: 'filter', text: filter.value});
-    }, 120);
+      range = {start: 0, count: range.count};
+      load();
+    }, 150);
   });
 
-  const visibility = () => worker.postMessage({type: document.hidden ? 'pause' : 'run'});
+  const visibility = () => {
+    clearTimeout(timer);
+    if (!document.hidden) load();
+  };
   document.addEventListener('visibilitychange', visibility);
-  visibility();
+  load();
 
   function showDetails(row) {
     selected = row;
@@ -147,7 +180,7 @@ export default function connections(root) {
       try {
         await api.del('/api/connections/' + encodeURIComponent(row.id));
         notify('ok', 'Connection ' + fmt.endpoint(row.local) + ' → ' + fmt.endpoint(row.remote) + ' (' + (row.comm || '?') + ') was killed.');
-        worker.postMessage({type: 'refresh'});
+        load();
       } catch (e) {
         showError(e, 'Kill');
       }
@@ -193,9 +226,11 @@ export default function connections(root) {
   }
 
   return () => {
+    disposed = true;
     document.removeEventListener('visibilitychange', visibility);
     clearTimeout(filterTimer);
-    worker.terminate();
+    clearTimeout(timer);
+    clearTimeout(soonTimer);
     vt.destroy();
   };
 }

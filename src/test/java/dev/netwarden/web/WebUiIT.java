@@ -244,7 +244,7 @@ class WebUiIT {
         open("connections");
         waitFor(Duration.ofSeconds(15), d -> !d.findElements(By.cssSelector("#conn-table tr[data-id]")).isEmpty());
         Holder h = hold("127.0.0.2", OPEN_PORT, 120);
-        filter("pid:" + h.process.pid());
+        filter(String.valueOf(h.process.pid()));
         long appeared = waitFor(Duration.ofSeconds(10), d -> rowsContaining(String.valueOf(h.process.pid())).isEmpty()
                 ? null : System.nanoTime());
         long millis = (appeared - h.connectedAt) / 1_000_000;
@@ -258,7 +258,7 @@ class WebUiIT {
         filter("");
         driver.findElement(By.cssSelector("#conn-table th[data-key=pid]")).click();
         waitFor(Duration.ofSeconds(5), d -> "ascending".equals(d.findElement(By.cssSelector("#conn-table th[data-key=pid]")).getAttribute("aria-sort")));
-        filter("pid:" + h.process.pid());
+        filter(String.valueOf(h.process.pid()));
 
         // Kill: the program sees its connection end.
         WebElement kill = waitFor(Duration.ofSeconds(5), d -> rowsContaining(String.valueOf(h.process.pid())).getFirst()

@@ -73,32 +73,7 @@ public final class HistoryBench {
         int apps = 100;
         try (HistoryStore store = HistoryStore.open(dir)) {
             long g0 = System.nanoTime();
-            try (Connection c = store.newConnection(); Statement s = c.createStatement()) {
-                c.setAutoCommit(false);
-                s.execute("PRAGMA cache_size = -262144");
-                for (int a = 1; a <= apps; a++) {
-                    s.execute("INSERT INTO executables (id, path, sha256, first_seen_ms, last_seen_ms) VALUES (" + a
-                            + ", '/usr/bin/app" + a + "', 'h" + a + "', " + start + ", " + end + ")");
-                }
-                for (String idx : new String[] {"connections_start", "connections_exe_start"}) {
-                    s.execute("DROP INDEX " + idx);
-                }
-                // Rows spread evenly over 90 days; app ids skewed (i*i) so the ranking is not flat; 1 in 20 unattributed.
-                s.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows + ")"
-                        + " INSERT INTO connections (id, start_ms, end_ms, transport, family, direction, local_addr, local_port,"
-                        + " remote_addr, remote_port, state, bytes_out, bytes_in, packets_out, packets_in, process_id, exe_id,"
-                        + " unknown_reason, host_id, level, cookie)"
-                        + " SELECT i, " + start + " + (i * " + span + ") / " + rows + ", NULL, 'tcp', 2, 'outbound',"
-                        + " x'0a000002', 40000 + i % 20000, x'5db8d822', 443, 'CLOSED', 1000 + i % 5000, 20000 + i % 70000,"
-                        + " 10, 20, NULL, CASE WHEN i % 20 = 0 THEN NULL ELSE 1 + (i * i) % " + apps + " END,"
-                        + " NULL, NULL, 'passive', 0 FROM n");
-                s.execute("CREATE INDEX connections_start ON connections (start_ms)");
-                s.execute("CREATE INDEX connections_exe_start ON connections (exe_id, start_ms)");
-                s.execute("INSERT INTO app_hourly (hour_ms, exe_id, conns, bytes_out, bytes_in)"
-                        + " SELECT start_ms - start_ms % 3600000, COALESCE(exe_id, 0), COUNT(*), SUM(bytes_out), SUM(bytes_in)"
-                        + " FROM connections GROUP BY 1, 2");
-                c.commit();
-            }
+            generate(store, rows, start, span, apps);
             System.out.printf("top apps: generated %d connections in %.1f s, database %d MiB%n", rows,
                     (System.nanoTime() - g0) / 1e9, store.usedBytes() >> 20);
         }
@@ -112,6 +87,42 @@ public final class HistoryBench {
             time("connections list, newest 100", () -> r.connections(HistoryQuery.between(start, end)));
             time("top apps filtered by port, last 24 h (rows, not rollup)",
                     () -> r.topApps(HistoryQuery.between(end - 24 * hourMs, end).withPort(443)));
+        }
+    }
+
+    /**
+     * Writes {@code rows} closed TCP connections spread evenly over {@code [start, start + span)} straight
+     * into the history's tables (SQL, not the writer: 10M rows in about a minute): {@code apps}
+     * executables with a skewed share each, 1 in 20 unattributed, and the hourly rollup. Also used by
+     * the web UI benchmark for its million-row history.
+     */
+    public static void generate(HistoryStore store, long rows, long start, long span, int apps) throws Exception {
+        long end = start + span;
+        try (Connection c = store.newConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("PRAGMA cache_size = -262144");
+            for (int a = 1; a <= apps; a++) {
+                s.execute("INSERT INTO executables (id, path, sha256, first_seen_ms, last_seen_ms) VALUES (" + a
+                        + ", '/usr/bin/app" + a + "', 'h" + a + "', " + start + ", " + end + ")");
+            }
+            for (String idx : new String[] {"connections_start", "connections_exe_start"}) {
+                s.execute("DROP INDEX " + idx);
+            }
+            // Rows spread evenly over the span; app ids skewed (i*i) so the ranking is not flat; 1 in 20 unattributed.
+            s.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows + ")"
+                    + " INSERT INTO connections (id, start_ms, end_ms, transport, family, direction, local_addr, local_port,"
+                    + " remote_addr, remote_port, state, bytes_out, bytes_in, packets_out, packets_in, process_id, exe_id,"
+                    + " unknown_reason, host_id, level, cookie)"
+                    + " SELECT i, " + start + " + (i * " + span + ") / " + rows + ", NULL, 'tcp', 2, 'outbound',"
+                    + " x'0a000002', 40000 + i % 20000, x'5db8d822', 443, 'CLOSED', 1000 + i % 5000, 20000 + i % 70000,"
+                    + " 10, 20, NULL, CASE WHEN i % 20 = 0 THEN NULL ELSE 1 + (i * i) % " + apps + " END,"
+                    + " NULL, NULL, 'passive', 0 FROM n");
+            s.execute("CREATE INDEX connections_start ON connections (start_ms)");
+            s.execute("CREATE INDEX connections_exe_start ON connections (exe_id, start_ms)");
+            s.execute("INSERT INTO app_hourly (hour_ms, exe_id, conns, bytes_out, bytes_in)"
+                    + " SELECT start_ms - start_ms % 3600000, COALESCE(exe_id, 0), COUNT(*), SUM(bytes_out), SUM(bytes_in)"
+                    + " FROM connections GROUP BY 1, 2");
+            c.commit();
         }
     }
 

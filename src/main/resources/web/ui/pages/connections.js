@@ -74,7 +74,6 @@ export default function connections(root) {
     details,
   );
 
-  let updates = 0;
   let refreshes = 0;
   let selected = null;
   let lastError = null;
@@ -123,8 +122,6 @@ export default function connections(root) {
 
   /** After a scroll, sort or filter: ask soon (a burst of scroll events is one request). */
   function soon() {
-    updates++;
-    vt.element.dataset.updates = String(updates);
     clearTimeout(soonTimer);
     soonTimer = setTimeout(load, 60);
   }

@@ -102,6 +102,7 @@ class WebUiIT {
             Files.copy(in, holderScript);
         }
         Path rules = Files.createDirectories(dir.resolve("rules"));
+        Path lists = Files.createDirectories(dir.resolve("lists"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath().toString();
         Files.writeString(rules.resolve("allow-ui-forward.toml"), """
                 description = "the test's forwarder reaches the web UI"
@@ -140,7 +141,7 @@ class WebUiIT {
             awaitListening(OPEN_PORT);
             daemon = RunningDaemon.start(ns, dir.resolve("data"), dir.resolve("daemon.log"), "--level", "intercept",
                     "--rules-dir", rules.toString(), "--set", "firewall.default_action=prompt",
-                    "--set", "firewall.prompt_timeout=60s");
+                    "--set", "firewall.prompt_timeout=60s", "--set", "firewall.lists_dir=" + lists);
             token = Files.readString(dir.resolve("data/ui-token")).strip();
             forward = NamespacePortForward.start(ns, UI_PORT);
             base = forward.httpBase();
@@ -427,6 +428,34 @@ class WebUiIT {
         open("alerts");
         waitFor(Duration.ofSeconds(20), d -> visibleText().contains(XSS));
         assertInert("alerts", XSS);
+    }
+
+    /** A block list added with the Lists page's form is listed, found by the check, and deleted. */
+    @Test
+    void aBlockListIsAddedCheckedAndDeletedInTheUi() {
+        open("lists");
+        WebElement form = driver.findElement(By.id("list-form"));
+        form.findElement(By.name("name")).sendKeys("ads");
+        new Select(form.findElement(By.name("kind"))).selectByValue("content");
+        form.findElement(By.name("content")).sendKeys("ads.example\ntracker.example\n");
+        new Select(form.findElement(By.name("format"))).selectByValue("domains");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        WebElement row = waitFor(Duration.ofSeconds(10), d -> d.findElements(By.cssSelector("#lists-table tbody tr")).stream()
+                .filter(r -> r.getText().startsWith("ads")).findFirst().orElse(null));
+        assertThat(row.getText()).contains("domains", "2");
+        assertThat(dir.resolve("lists/ads.list")).exists();
+
+        WebElement check = driver.findElement(By.id("list-check-form"));
+        check.findElement(By.name("check")).sendKeys("cdn.ads.example");
+        check.findElement(By.cssSelector("button[type=submit]")).click();
+        waitFor(Duration.ofSeconds(10), d -> d.findElement(By.id("list-check-result")).getText().contains("on ads as ads.example") ? true : null);
+
+        WebElement delete = driver.findElement(By.cssSelector("#lists-table button[data-list=ads]"));
+        delete.click();
+        assertThat(delete.getText()).isEqualTo("Really delete?");
+        delete.click();
+        waitFor(Duration.ofSeconds(10), d -> d.findElements(By.cssSelector("#lists-table button[data-list=ads]")).isEmpty() ? true : null);
+        assertThat(dir.resolve("lists/ads.list")).doesNotExist();
     }
 
     /** Every page at a phone's width (390 px) fits: no horizontal scroll of the page itself. */

@@ -41,7 +41,8 @@ function formatter(unit) {
 
 /**
  * Creates a chart in container. opts: {height, unit: 'rate'|'bytes'|'count', mirror: bool,
- * upLabel, downLabel, id}. Returns {set(data), destroy()} where data = {t: [epoch seconds],
+ * upLabel, downLabel, buckets: bool (each point is a bucket from t to the next t: drawn as bars,
+ * not as a line between bucket starts)}. Returns {set(data), destroy()} where data = {t: [epoch seconds],
  * groups: [{label, up: [numbers|null], down: [numbers|null]}]}.
  */
 export function stackedChart(container, opts) {
@@ -91,7 +92,8 @@ export function stackedChart(container, opts) {
     const addSeries = (dir) => {
       for (let k = last.groups.length - 1; k >= 0; k--) {
         const color = groupColor(k, last.groups[k].label);
-        series.push({label: dir + ' ' + last.groups[k].label, stroke: color, fill: color, width: 0, points: {show: false}});
+        series.push({label: dir + ' ' + last.groups[k].label, stroke: color, fill: color, width: 0, points: {show: false},
+          paths: opts.buckets ? window.uPlot.paths.bars({size: [0.92, Infinity, 1], align: 1}) : undefined});
       }
     };
     addSeries('in');
@@ -102,7 +104,8 @@ export function stackedChart(container, opts) {
       height: opts.height || 220,
       legend: {show: false},
       cursor: {drag: {x: false, y: false}, points: {show: false}},
-      scales: {x: {time: true}, y: {range: (u, min, max) => yRange(min, max)}},
+      scales: {x: {time: true, range: opts.buckets ? (u, min, max) => [min, max + bucketStep()] : undefined},
+        y: {range: (u, min, max) => yRange(min, max)}},
       axes: [
         {stroke: axis, grid: {stroke: grid, width: 1}, ticks: {stroke: grid}, space: 70,
           values: (u, splits) => timeLabels(splits)},
@@ -112,6 +115,11 @@ export function stackedChart(container, opts) {
       series,
       hooks: {setCursor: [u => { cursorIdx = u.cursor.idx; updateLegend(); }]},
     }, uplotData(), plotBox);
+  }
+
+  function bucketStep() {
+    const t = last.t;
+    return t.length > 1 ? t[1] - t[0] : 60;
   }
 
   function timeLabels(splits) {

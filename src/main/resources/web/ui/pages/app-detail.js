@@ -18,7 +18,7 @@ export default function appDetail(root, exe) {
   const rulesBox = el('div');
   const initial = sessionStorage.getItem('netwarden.app.since') || '24h';
   const picker = rangePicker(initial, r => { sessionStorage.setItem('netwarden.app.since', r.since); load(r); }, 'app-range');
-  const chart = stackedChart(chartBox, {height: 200, unit: 'bytes', mirror: true, groupLabel: '', upLabel: 'received', downLabel: 'sent'});
+  const chart = stackedChart(chartBox, {height: 200, unit: 'bytes', mirror: true, groupLabel: '', upLabel: 'received', downLabel: 'sent', buckets: true});
   let disposed = false;
 
   const blockButton = el('button', {type: 'button', on: {click: block}}, 'Block this app');

@@ -81,7 +81,7 @@ export default function historyPage(root, param) {
     el('section', {class: 'panel'}, el('div', {class: 'panel-head'}, el('h2', null, 'Top 8 over time'), el('span', {class: 'inline-controls'}, by, metric)), chartBox),
     el('section', {class: 'panel'}, el('h2', null, 'Connections'), vt.element),
   );
-  chart = stackedChart(chartBox, {height: 220, unit: 'bytes', groupLabel: 'key', upLabel: 'bytes'});
+  chart = stackedChart(chartBox, {height: 220, unit: 'bytes', groupLabel: 'key', upLabel: 'bytes', buckets: true});
 
   function reset() {
     for (const i of Object.values(inputs)) i.value = '';
@@ -120,7 +120,7 @@ export default function historyPage(root, param) {
     if (!seriesData) return;
     const m = metric.value;
     chart.destroy();
-    chart = stackedChart(chartBox, {height: 220, unit: m === 'bytes' ? 'bytes' : 'count', groupLabel: by.value, upLabel: m});
+    chart = stackedChart(chartBox, {height: 220, unit: m === 'bytes' ? 'bytes' : 'count', groupLabel: by.value, upLabel: m, buckets: true});
     chart.set({
       t: (seriesData.t || []).map(ms => Math.round(ms / 1000)),
       groups: (seriesData.series || []).map(s => ({label: keyLabel(s.key), up: s[m] || []})),

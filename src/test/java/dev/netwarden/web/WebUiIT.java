@@ -416,6 +416,7 @@ class WebUiIT {
         driver.get(base + "/ui/index.html#/apps/" + java.net.URLEncoder.encode(exe.toString(), StandardCharsets.UTF_8).replace("+", "%20"));
         waitFor(Duration.ofSeconds(20), d -> visibleText().contains(shownDomain));
         assertInert("app page", XSS, shownDomain);
+        screenshot("app-page-hostile", "desktop-light");
 
         open("history");
         WebElement address = driver.findElement(By.id("history-address"));

@@ -1,9 +1,10 @@
-// Connections: every connection open now, refreshed once a second. The daemon filters and sorts;
+// Connections: every connection open now, refreshed after each of the daemon's 1 Hz samples. The daemon filters and sorts;
 // the page asks only for the ~40 rows on screen (GET /api/connections?q=&sort=&order=&offset=&limit=)
 // and the virtual table draws them, so 10,000 open connections cost the browser and the daemon what
 // forty do. Actions per row: block the app or the destination (a rule, shown once made), kill it.
 
 import {api, ApiError, withQuery} from '../lib/api.js';
+import * as events from '../lib/events.js';
 import {el, replace, select, field} from '../lib/dom.js';
 import * as fmt from '../lib/format.js';
 import {VirtualTable} from '../lib/vtable.js';
@@ -11,7 +12,10 @@ import {notify, showError, inlineError} from '../lib/notice.js';
 import {blockAppRule, blockDestinationRule, createRule, describeConditions, ruleSummary} from '../lib/rules-lib.js';
 
 const ROW_HEIGHT = 30;
-const PERIOD_MS = 1000;
+// The daemon samples its connections once a second and says so on the live stream ("rates"); the
+// page asks right after each sample, so a new connection shows within about a second. Without the
+// stream it asks on its own clock.
+const FALLBACK_MS = 1500;
 
 const COLUMNS = [
   {key: 'app', label: 'App', title: true, value: r => r.comm || fmt.baseName(r.exe) || (r.unknownReason ? '?' : '–')},
@@ -115,7 +119,7 @@ export default function connections(root) {
     } finally {
       inFlight = false;
       if (!disposed) {
-        if (again) { again = false; load(); } else if (!document.hidden) timer = setTimeout(load, PERIOD_MS);
+        if (again) { again = false; load(); } else if (!document.hidden) timer = setTimeout(load, FALLBACK_MS);
       }
     }
   }
@@ -145,6 +149,7 @@ export default function connections(root) {
     if (!document.hidden) load();
   };
   document.addEventListener('visibilitychange', visibility);
+  const offRates = events.on('rates', () => { if (!document.hidden) load(); });
   load();
 
   function showDetails(row) {
@@ -224,6 +229,7 @@ export default function connections(root) {
 
   return () => {
     disposed = true;
+    offRates();
     document.removeEventListener('visibilitychange', visibility);
     clearTimeout(filterTimer);
     clearTimeout(timer);

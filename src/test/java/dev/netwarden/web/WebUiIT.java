@@ -249,6 +249,7 @@ class WebUiIT {
         long appeared = waitFor(Duration.ofSeconds(10), d -> rowsContaining(String.valueOf(h.process.pid())).isEmpty()
                 ? null : System.nanoTime());
         long millis = (appeared - h.connectedAt) / 1_000_000;
+        System.out.println("WebUiIT: the new connection's row appeared " + millis + " ms after it connected");
         assertThat(millis).as("ms from connect to row").isLessThan(2_000);
         WebElement row = rowsContaining(String.valueOf(h.process.pid())).getFirst();
         assertThat(row.getText()).contains("python3", "127.0.0.2:" + OPEN_PORT);

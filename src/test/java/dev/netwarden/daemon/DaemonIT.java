@@ -58,8 +58,9 @@ class DaemonIT {
         Path log = dir.resolve("daemon.log");
         long child = -1;
         try (TestNamespace ns = TestNamespace.create("daemon")) {
+            // No web UI: its listening socket would be one more socket in the namespace than the python holder's.
             ProcessBuilder pb = new ProcessBuilder(ns.inside(TestNamespace.javaCommand(Main.class, "daemon",
-                    "--data-dir", data.toString(), "--set", "monitor.poll_interval=200ms")));
+                    "--data-dir", data.toString(), "--set", "monitor.poll_interval=200ms", "--set", "web.enabled=false")));
             pb.redirectErrorStream(true).redirectOutput(log.toFile());
             Process daemon = pb.start();
             try {

@@ -52,9 +52,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the namespace's). Test programs (curl, python3) run in the namespace against a dnsmasq and HTTP
  * servers there.
  *
- * <p>The rules directory starts with three rules so that only what a test means to hold is held:
- * the forwarder's connections to the UI (java → port 7979), DNS (port 53), and everything to port 8081
- * (the programs that only need to be seen) are allowed; curl to port 8080 gets the prompt.
+ * <p>The rules directory starts with two rules so that only what a test means to hold is held: DNS
+ * (port 53) and everything to port 8081 (the programs that only need to be seen) are allowed; curl to
+ * port 8080 gets the prompt. (The forwarder's connections to the UI pass: the daemon always lets
+ * connections to its own web UI through.)
  *
  * <p>Screenshots of every page (light and dark, desktop and phone width) go to target/screenshots/.
  */
@@ -103,15 +104,6 @@ class WebUiIT {
         }
         Path rules = Files.createDirectories(dir.resolve("rules"));
         Path lists = Files.createDirectories(dir.resolve("lists"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath().toString();
-        Files.writeString(rules.resolve("allow-ui-forward.toml"), """
-                description = "the test's forwarder reaches the web UI"
-                action = "allow"
-                priority = 500
-                [match]
-                exe = "%s"
-                port = %d
-                """.formatted(java, UI_PORT));
         Files.writeString(rules.resolve("allow-dns.toml"), """
                 action = "allow"
                 priority = 500

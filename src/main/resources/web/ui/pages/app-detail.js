@@ -67,7 +67,7 @@ export default function appDetail(root, exe) {
       ], d.hashes || [], {empty: 'No hash recorded.', class: 'compact'}));
       replace(alertsBox, table([
         {label: 'When', value: a => fmt.time(a.at)},
-        {label: 'Kind', value: a => fmt.text(a.kind)},
+        {label: 'Kind', value: a => String(a.kind || '–').replace(/_/g, ' ')},
         {label: 'Detail', class: 'wrap-anywhere', value: a => fmt.text(a.detail ?? a.domain)},
       ], d.alerts || [], {empty: 'No alert in this range.', class: 'compact'}));
       replace(rulesBox, table([

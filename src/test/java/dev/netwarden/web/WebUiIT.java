@@ -231,9 +231,12 @@ class WebUiIT {
         login();
     }
 
-    /** A connection made by a program in the namespace is a row of the live table within 2 s. */
+    /**
+     * A connection made by a program in the namespace is a row of the live table within 2 s; its row's
+     * actions: sort, block its destination (the rule is shown, then deleted on the Rules page), kill it.
+     */
     @Test
-    void aNewConnectionAppearsInTheConnectionsPageWithinTwoSeconds() throws Exception {
+    void aNewConnectionAppearsWithinTwoSecondsAndItsRowActionsWork() throws Exception {
         open("connections");
         waitFor(Duration.ofSeconds(15), d -> !d.findElements(By.cssSelector("#conn-table tr[data-id]")).isEmpty());
         Holder h = hold("127.0.0.2", OPEN_PORT, 120);
@@ -253,6 +256,18 @@ class WebUiIT {
         waitFor(Duration.ofSeconds(5), d -> "ascending".equals(d.findElement(By.cssSelector("#conn-table th[data-key=pid]")).getAttribute("aria-sort")));
         filter(String.valueOf(h.process.pid()));
 
+        // Block the destination from the row: a form shows the rule, Create makes it, the notice shows it.
+        rowsOfPid(h.process.pid()).getFirst().findElement(By.cssSelector("button[data-action=block-dest]")).click();
+        WebElement blockForm = waitFor(Duration.ofSeconds(5), d -> displayed(d.findElement(By.id("block-form"))));
+        assertThat(blockForm.getText()).contains("Block ", "every program");
+        blockForm.findElement(By.id("block-submit")).click();
+        String notice = waitFor(Duration.ofSeconds(10), d -> {
+            String t = d.findElement(By.id("notices")).getText();
+            return t.contains("Rule created") ? t : null;
+        });
+        assertThat(notice).contains("reject", "block-dest-");
+        String ruleId = driver.findElement(By.cssSelector("#notices .rule-summary a")).getText();
+
         // Kill: the program sees its connection end.
         WebElement kill = waitFor(Duration.ofSeconds(5), d -> rowsOfPid(h.process.pid()).stream().findFirst()
                 .map(r -> r.findElement(By.cssSelector("button[data-action=kill]"))).orElse(null));
@@ -260,6 +275,14 @@ class WebUiIT {
         assertThat(h.nextLine(15)).as("the holder's connection after Kill").startsWith("closed");
         waitFor(Duration.ofSeconds(10), d -> d.findElement(By.id("notices")).getText().contains("was killed"));
         filter("");
+
+        // The block rule is on the Rules page; delete it there (it would refuse the other tests' programs).
+        open("rules");
+        WebElement delete = waitFor(Duration.ofSeconds(10), d -> d.findElement(
+                By.cssSelector("#rules-table button[data-rule='" + ruleId + "'][data-do=delete]")));
+        delete.click();
+        delete.click();
+        waitFor(Duration.ofSeconds(10), d -> d.findElements(By.cssSelector("#rules-table tr[data-rule-id='" + ruleId + "']")).isEmpty() ? true : null);
     }
 
     /** The overview's chart is drawn: a canvas in #overview-chart with coloured (stacked area) pixels. */

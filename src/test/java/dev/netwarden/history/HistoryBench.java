@@ -72,14 +72,7 @@ public final class HistoryBench {
         long start = end - span;
         try (HistoryStore store = HistoryStore.open(dir)) {
             long g0 = System.nanoTime();
-            try (Connection c = store.newConnection(); Statement s = c.createStatement()) {
-                c.setAutoCommit(false);
-                GeneratedConnections.insert(c, rows, start, span, false);
-                s.execute("INSERT INTO app_hourly (hour_ms, exe_id, conns, bytes_out, bytes_in)"
-                        + " SELECT start_ms - start_ms % 3600000, COALESCE(exe_id, 0), COUNT(*), SUM(bytes_out), SUM(bytes_in)"
-                        + " FROM connections GROUP BY 1, 2");
-                c.commit();
-            }
+            generate(store, rows, start, span);
             System.out.printf("top apps: generated %d connections in %.1f s, database %d MiB%n", rows,
                     (System.nanoTime() - g0) / 1e9, store.usedBytes() >> 20);
         }
@@ -93,6 +86,22 @@ public final class HistoryBench {
             time("connections list, newest 100", () -> r.connections(HistoryQuery.between(start, end)));
             time("top apps filtered by port, last 24 h (rows, not rollup)",
                     () -> r.topApps(HistoryQuery.between(end - 24 * hourMs, end).withPort(443)));
+        }
+    }
+
+
+    /**
+     * Fills {@code store} with {@code rows} generated closed connections spread over [start, start + span) and
+     * their hourly rollup; also the web UI benchmark's history.
+     */
+    public static void generate(HistoryStore store, long rows, long start, long span) throws Exception {
+        try (Connection c = store.newConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            GeneratedConnections.insert(c, rows, start, span, true);
+            s.execute("INSERT INTO app_hourly (hour_ms, exe_id, conns, bytes_out, bytes_in)"
+                    + " SELECT start_ms - start_ms % 3600000, COALESCE(exe_id, 0), COUNT(*), SUM(bytes_out), SUM(bytes_in)"
+                    + " FROM connections GROUP BY 1, 2");
+            c.commit();
         }
     }
 

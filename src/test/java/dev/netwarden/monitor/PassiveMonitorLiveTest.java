@@ -45,11 +45,16 @@ class PassiveMonitorLiveTest {
 
     private static PassiveMonitor monitor(TestNamespace ns, CollectingSink sink, Duration poll, DomainLookup domains)
             throws IOException {
+        return monitor(ns, sink, poll, domains, SockDiagPoller.MAX_TCP_DUMP_REUSES);
+    }
+
+    private static PassiveMonitor monitor(TestNamespace ns, CollectingSink sink, Duration poll, DomainLookup domains,
+                                          int maxTcpDumpReuses) throws IOException {
         AtomicLong ids = new AtomicLong(1000);
         PassiveMonitor m = PassiveMonitor.open(sink, domains, new ProcTableDirectory(), ids::incrementAndGet,
                 new AlertDetector(Map.of(), List.of(), 1000, new CommCheck()),
                 MonitorConfig.defaults().withPollInterval(poll).withUpdateInterval(Duration.ofMillis(500)),
-                NetNamespace.named(ns.name()));
+                NetNamespace.named(ns.name()), maxTcpDumpReuses);
         m.start();
         return m;
     }
@@ -194,6 +199,39 @@ class PassiveMonitorLiveTest {
                 assertThat(cli.waitFor(20, TimeUnit.SECONDS)).isTrue();
                 FlowEvent.Closed end = awaitClosed(sink, client.flowId());
                 assertThat(end.counters().bytesOut()).as("sock_diag has no UDP byte counts").isEqualTo(-1);
+            }
+        }
+        sink.assertConsistent();
+    }
+
+    /**
+     * {@link TcpDumpGate} against the kernel: with only a listener in the namespace, polls stand on the
+     * last TCP dump (forced dumps are set out of reach here, so only the gate's own evidence can end
+     * that); a client that connects and holds its connection raises the namespace's TCP count, so a
+     * following poll dumps and sees it alive, with its process. A gate that missed it would leave the
+     * connection to its destroy notification, unattributed.
+     */
+    @Test
+    void quietPollsSkipTheTcpWalkYetANewConnectionIsSeenAliveWithItsProcess() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        try (TestNamespace ns = TestNamespace.create("mon-gate")) {
+            Process srv = peer(ns, "tcp-server", "127.0.0.1", "7500", "0");
+            expect(srv, "listening");
+            try (PassiveMonitor m = monitor(ns, sink, Duration.ofMillis(100), DomainLookup.NONE, Integer.MAX_VALUE)) {
+                awaitOne(sink, o -> o.direction() == Direction.LISTEN && o.local().port() == 7500);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (System.nanoTime() < deadline && m.stats().poller().tcpDumpsSkipped() < 5) {
+                    Thread.sleep(50);
+                }
+                assertThat(m.stats().poller().tcpDumpsSkipped()).as("quiet polls stood on the last dump").isGreaterThanOrEqualTo(5);
+                long dumpsBefore = m.stats().poller().tcpDumps();
+                Process cli = peer(ns, "tcp-client", "127.0.0.1", "7500", "10", "1.0");
+                int cport = port(expect(cli, "connected"));
+                FlowEvent.Opened client = awaitOne(sink, o -> o.local().port() == cport && o.remote().port() == 7500);
+                assertOwner(client, cli);
+                assertThat(m.stats().poller().tcpDumps()).isGreaterThan(dumpsBefore);
+                assertThat(cli.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                awaitClosed(sink, client.flowId());
             }
         }
         sink.assertConsistent();

@@ -256,6 +256,15 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
 
     @Override
     public void onFork(int parentPid, int childPid) {
+        if (elsewhere(childPid)) {
+            // No delayed read (its timer wake-up was most of a skipped fork's cost); an older pending read
+            // of a reused pid goes too.
+            ScheduledFuture<?> stale = pendingForks.remove(childPid);
+            if (stale != null) {
+                stale.cancel(false);
+            }
+            return;
+        }
         ScheduledFuture<?> previous;
         try {
             previous = pendingForks.put(childPid, forkReader.schedule(() -> readForked(childPid),

@@ -237,6 +237,46 @@ class PassiveMonitorLiveTest {
         sink.assertConsistent();
     }
 
+    /**
+     * The destroy listener's batching ({@link SockDiagDestroyListener#PAUSE_NANOS}): with the poll out
+     * of the way (5 min), 150 connections at about 100/s are recorded from their notifications (both
+     * ends: 300) in far fewer wake-ups than notifications; then a burst of 3,000 as fast as one python
+     * process makes them is recorded whole, with no notification lost (no overrun).
+     */
+    @Test
+    void destroyNotificationsAreHandledInBatchesAtALowRateAndNoneIsLostInABurst() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        String churn = """
+                import socket, sys, time
+                n, pause, port = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+                l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                l.bind(('127.0.0.1', port)); l.listen(1024)
+                for i in range(n):
+                    c = socket.create_connection(('127.0.0.1', port)); a, _ = l.accept(); c.close(); a.close()
+                    if pause:
+                        time.sleep(pause)
+                print('done', flush=True)
+                """;
+        try (TestNamespace ns = TestNamespace.create("mon-batch");
+             PassiveMonitor m = monitor(ns, sink, Duration.ofMinutes(5), DomainLookup.NONE)) {
+            Process slow = ns.start("python3", "-c", churn, "150", "0.01", "7600");
+            assertThat(slow.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(sink.await(x -> m.stats().flows().seenOnlyAtDestroy() >= 300, 20_000))
+                    .as("300 ends recorded: %s", m.stats()).isTrue();
+            SockDiagDestroyListener.Stats slowStats = m.stats().destroy();
+            System.out.printf("destroy listener at ~100 conn/s: %d notifications in %d batches%n", slowStats.received(), slowStats.batches());
+            assertThat(slowStats.batches()).as("wake-ups for %d notifications", slowStats.received())
+                    .isLessThanOrEqualTo(slowStats.received() / 3);
+
+            Process burst = ns.start("python3", "-c", churn, "3000", "0", "7601");
+            assertThat(burst.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(sink.await(x -> m.stats().flows().seenOnlyAtDestroy() >= 300 + 6000, 30_000))
+                    .as("6,000 more ends recorded: %s", m.stats()).isTrue();
+            System.out.printf("destroy listener after a burst of 3,000 connections: %s%n", m.stats().destroy());
+            assertThat(m.stats().destroy().overruns()).isZero();
+        }
+    }
+
     @Test
     void aConnectionShorterThanThePollIsRecordedFromItsDestroyAsUnknownNeverAsAWrongProcess() throws Exception {
         CollectingSink sink = new CollectingSink();

@@ -181,7 +181,7 @@ public final class SockDiagPoller implements AutoCloseable {
             List<Sighting> tcp = new ArrayList<>();
             boolean tcpComplete = true;
             try {
-                sockDiag.dump(TCP, e -> tcp.add(Sighting.of(e, Transport.TCP, SightingSource.DUMP)));
+                sockDiag.dumpInKernelOrder(TCP, e -> tcp.add(Sighting.of(e, Transport.TCP, SightingSource.DUMP)));
             } catch (NetlinkOverrunException e) {
                 tcpComplete = false;
             } catch (IOException e) {

@@ -78,29 +78,45 @@ public final class SockDiag implements AutoCloseable {
 
     /**
      * Streams every socket matching {@code query} to {@code sink}, kind by kind (TCP, UDP, RAW, then
-     * UNIX; IPv4 before IPv6, except TCP of both families, which comes in the kernel's hash order). If the kernel drops replies (ENOBUFS) before this request delivered
+     * UNIX; IPv4 before IPv6). If the kernel drops replies (ENOBUFS) before this request delivered
      * anything, it is retried once; after rows were delivered, the {@link NetlinkOverrunException} is
      * thrown instead, since retrying would hand the sink duplicates.
      */
     public synchronized void dump(SockDiagQuery query, Consumer<SocketEntry> sink) throws IOException {
         Objects.requireNonNull(query, "query is null");
         Objects.requireNonNull(sink, "sink is null");
-        runDump(query, new CountingSink(sink), false);
+        runDump(query, new CountingSink(sink), false, false);
+    }
+
+    /**
+     * As {@link #dump(SockDiagQuery, Consumer)}, but TCP of both families comes from one dump in the
+     * kernel's hash order, IPv4 and IPv6 interleaved ({@link InetDiagRequest#TCPDIAG_GETSOCK}): one
+     * walk of the machine-wide established hash table instead of two. For a caller to whom the order
+     * does not matter (the monitor's poll); {@code conns} keeps the order {@code ss} shows.
+     */
+    public synchronized void dumpInKernelOrder(SockDiagQuery query, Consumer<SocketEntry> sink) throws IOException {
+        Objects.requireNonNull(query, "query is null");
+        Objects.requireNonNull(sink, "sink is null");
+        runDump(query, new CountingSink(sink), false, true);
     }
 
     /** Collects every socket matching {@code query}; an ENOBUFS overrun is retried once from scratch. */
     public synchronized List<SocketEntry> dump(SockDiagQuery query) throws IOException {
         Objects.requireNonNull(query, "query is null");
         List<SocketEntry> out = new ArrayList<>();
-        runDump(query, new CountingSink(out), true);
+        runDump(query, new CountingSink(out), true, false);
         return out;
     }
 
-    private void runDump(SockDiagQuery query, CountingSink sink, boolean collecting) throws IOException {
+    private void runDump(SockDiagQuery query, CountingSink sink, boolean collecting, boolean oneTcpWalk) throws IOException {
         int states = query.stateMask();
         if (query.includes(Netid.TCP)) {
             int ext = query.tcpInfo() ? InetDiagRequest.EXT_INFO | InetDiagRequest.EXT_CONG : 0;
-            dumpInet(query, Netid.TCP, InetDiagRequest.IPPROTO_TCP, ext, states, sink, collecting);
+            boolean inOneWalk = oneTcpWalk && query.ipv4() && query.ipv6() && !noCompatTcpDump
+                    && dumpTcpBothFamilies(new InetDiagParser(), ext, states, sink, collecting);
+            if (!inOneWalk) {
+                dumpInet(query, Netid.TCP, InetDiagRequest.IPPROTO_TCP, ext, states, sink, collecting);
+            }
         }
         if (query.includes(Netid.UDP)) {
             dumpInet(query, Netid.UDP, InetDiagRequest.IPPROTO_UDP, 0, states, sink, collecting);
@@ -177,11 +193,6 @@ public final class SockDiag implements AutoCloseable {
                 sink.accept(parser.parse(message.segment(), message.payloadOffset(), message.payloadLength(), netid));
             }
         };
-        if (protocol == InetDiagRequest.IPPROTO_TCP && query.ipv4() && query.ipv6() && !noCompatTcpDump) {
-            if (dumpTcpBothFamilies(parser, ext, states, sink, collecting)) {
-                return;
-            }
-        }
         if (query.ipv4()) {
             dumpWithRetry(InetDiagRequest.dump(InetDiagParser.AF_INET, protocol, ext, states), handler, sink, collecting);
         }

@@ -46,7 +46,10 @@ class TcpBothFamiliesDumpTest {
                      SocketChannel a6 = connect(c6, v6);
                      SockDiag sd = SockDiag.open()) {
                     SockDiagQuery tcp = SockDiagQuery.of(Netid.TCP).withStateMask(STATES).withTcpInfo(true);
-                    List<SocketEntry> both = sd.dump(tcp);
+                    List<SocketEntry> both = new java.util.ArrayList<>();
+                    sd.dumpInKernelOrder(tcp, both::add);
+                    List<SocketEntry> ordered = sd.dump(tcp);
+                    assertThat(ordered.subList(0, 3)).as("dump(): IPv4 first").allMatch(e -> e.family() == 2);
                     List<SocketEntry> v4only = sd.dump(tcp.withFamilies(true, false));
                     List<SocketEntry> v6only = sd.dump(tcp.withFamilies(false, true));
                     assertThat(sd.dumpsTcpInOneRequest()).as("the kernel took the legacy request").isTrue();

@@ -4,21 +4,22 @@
 # background load (other programs' fork/exec/exit, their sockets in the machine-wide hash tables).
 #
 #   bench/daemon-threads-ab.sh --base DIR [--rate R] [--warmup S] [--duration S]
-#                              [--base-opts "JVM OPTS"] [--new-opts "JVM OPTS"]
+#                              [--base-opts "JVM OPTS"] [--new-opts "JVM OPTS"] [--new-env "VAR=VALUE ..."]
 #
 # DIR is another checkout of netwarden with its jar built (target/netwarden.jar), or this one (".")
 # to compare JVM options alone; "new" is this checkout. --base-opts/--new-opts go to each daemon's
-# NETWARDEN_JAVA_OPTS.
+# NETWARDEN_JAVA_OPTS; --new-env sets environment variables for the new one (NETWARDEN_NO_AOT=1, say).
 # Each daemon runs at the passive level in its own namespace nw-ab-<pid>-{base,new}; with --rate R
 # (default 0 = idle) each namespace also gets a veth pair to a sink namespace and a paced storm of R
 # new TCP connections/s (bench/paced-storm.c; the sink is nwb-storm server, ../shared/bench/build.sh).
 # Printed per build and thread: ticks (utime+stime, 1/CLK_TCK s), CPU ms and timeslices (scheduler
 # runs, about one per wake-up) from /proc/PID/task/TID/{stat,schedstat} over the window.
+# PSS (smaps_rollup) of each daemon: the peak of one sample a second over the window, and at its end.
 # Root only. Namespaces nw-ab-* are made here and deleted on exit; nothing in the root namespace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
-BASE="" RATE=0 WARMUP=10 DURATION=30 BASE_OPTS="" NEW_OPTS=""
+BASE="" RATE=0 WARMUP=10 DURATION=30 BASE_OPTS="" NEW_OPTS="" NEW_ENV=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --base) BASE="$2"; shift 2;;
@@ -27,7 +28,8 @@ while [ $# -gt 0 ]; do
     --duration) DURATION="$2"; shift 2;;
     --base-opts) BASE_OPTS="$2"; shift 2;;
     --new-opts) NEW_OPTS="$2"; shift 2;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0;;
+    --new-env) NEW_ENV="$2"; shift 2;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0;;
     *) echo "unknown argument $1" >&2; exit 2;;
   esac
 done
@@ -69,7 +71,9 @@ for build in base new; do
     PIDS+=($!)
   fi
   opts=$([ $build = base ] && echo "$BASE_OPTS" || echo "$NEW_OPTS")
-  ip netns exec "$ns" env NETWARDEN_NO_BUILD=1 NETWARDEN_JAVA_OPTS="$opts" "$dir/bin/netwarden" daemon --data-dir "$work/$build" --level passive \
+  extra=$([ $build = base ] && echo "" || echo "$NEW_ENV")
+  # shellcheck disable=SC2086
+  ip netns exec "$ns" env NETWARDEN_NO_BUILD=1 NETWARDEN_JAVA_OPTS="$opts" $extra "$dir/bin/netwarden" daemon --data-dir "$work/$build" --level passive \
       > "$work/$build.stdout" 2> "$work/$build.stderr" &
   DAEMON[$build]=$!; PIDS+=($!)
 done
@@ -98,14 +102,26 @@ sample() {
   done
 }
 
+pss_kb() { awk '/^Pss:/{print $2}' /proc/"$1"/smaps_rollup 2>/dev/null || echo 0; }
+# PSS of each daemon once a second while the window runs, into $work/$b-pss.txt
+pss_sampler() {
+  local b
+  while :; do
+    for b in base new; do echo "$(pss_kb "${DAEMON[$b]}")" >> "$work/$b-pss.txt"; done
+    sleep 1
+  done
+}
+
 storm "$WARMUP"
 for b in base new; do sample "${DAEMON[$b]}" > "$work/$b-0.txt"; done
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
+pss_sampler & SAMPLER=$!
 storm "$DURATION"
+kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null || true
 for b in base new; do sample "${DAEMON[$b]}" > "$work/$b-1.txt"; done
-echo "window ${DURATION} s after ${WARMUP} s warm-up, ${RATE} conn/s each; opts base '${BASE_OPTS}' new '${NEW_OPTS}'; load average $load0 -> $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+echo "window ${DURATION} s after ${WARMUP} s warm-up, ${RATE} conn/s each; opts base '${BASE_OPTS}' new '${NEW_OPTS}' ${NEW_ENV}; load average $load0 -> $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 for b in base new; do
-  echo "== $b ($([ $b = base ] && echo "$BASE" || echo "$repo")): ticks cpu_ms timeslices thread"
+  echo "== $b ($([ $b = base ] && echo "$BASE" || echo "$repo")): PSS MB peak $(sort -n "$work/$b-pss.txt" | tail -1 | awk '{printf "%.1f", $1/1024}') end $(awk '{printf "%.1f", $1/1024}' <<< "$(pss_kb "${DAEMON[$b]}")"); ticks cpu_ms timeslices thread"
   awk 'NR==FNR{t[$1]=$3; r[$1]=$4; s[$1]=$5; next}
        {dt=$3-t[$1]; dr=($4-r[$1])/1e6; ds=$5-s[$1]; T[$2]+=dt; R[$2]+=dr; S[$2]+=ds; AT+=dt; AR+=dr}
        END{for (n in T) if (R[n] >= 0.5) printf "%5d %8.1f %7d %s\n", T[n], R[n], S[n], n;

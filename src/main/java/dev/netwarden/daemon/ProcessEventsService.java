@@ -8,6 +8,7 @@ import dev.netwarden.monitor.ProcessRegistry;
 import dev.netwarden.process.ProcessEventListener;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +52,22 @@ final class ProcessEventsService implements Service {
         this.registry = new ProcessRegistry(Path.of("/proc"), UserNames.read(Path.of("/etc/passwd")), new ExecutableHasher(),
                 new ProcessRegistry.Config(config.exitedProcessGrace(), defaults.maxExited(), defaults.maxParentDepth(),
                         defaults.hashWait(), defaults.hashQueue()),
-                System::nanoTime);
+                System::nanoTime, ownNetNamespace());
         subscribers.add(registry);
+    }
+
+    /**
+     * The inode of the daemon's network namespace, the one it monitors: only processes there are read
+     * at their events (see ProcessRegistry, "Which processes"). 0 (every namespace) when it cannot be told.
+     */
+    static long ownNetNamespace() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:ino")).longValue();
+        } catch (IOException | UnsupportedOperationException | ClassCastException e) {
+            LOG.warning(() -> "cannot read the daemon's network namespace (" + e.getMessage()
+                    + "); processes of every namespace are read at their events");
+            return 0;
+        }
     }
 
     @Override

@@ -81,6 +81,7 @@ public final class FlowTracker {
     private long generation;
     private long lostGeneration = -1;
 
+    private long destroyNotifications;
     private long dumps, sightings, opened, updated, closedByDestroy, closedByVanish, seenOnlyAtDestroy, unusedIgnored,
             deferred, packets, incompleteDumps;
 
@@ -195,6 +196,17 @@ public final class FlowTracker {
                 seenOnlyAtDestroy++;
             }
             tombstone(s.cookie(), now);
+            destroyNotifications++;
+        }
+    }
+
+    /**
+     * Destroy notifications handled so far. The poller compares it between polls: an unchanged count
+     * is part of its evidence that no TCP socket came or went (see {@link TcpDumpGate}).
+     */
+    public long destroyNotifications() {
+        synchronized (lock) {
+            return destroyNotifications;
         }
     }
 

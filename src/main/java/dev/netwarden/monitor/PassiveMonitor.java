@@ -52,6 +52,13 @@ public final class PassiveMonitor implements AutoCloseable {
     public static PassiveMonitor open(FlowEventSink sink, DomainLookup domains, ProcessDirectory processes,
                                       LongSupplier flowIds, AlertDetector alerts, MonitorConfig config,
                                       Path namespace) throws IOException {
+        return open(sink, domains, processes, flowIds, alerts, config, namespace, SockDiagPoller.MAX_TCP_DUMP_REUSES);
+    }
+
+    /** {@link #open}, with the poller's limit of polls in a row on one TCP dump ({@link TcpDumpGate}). */
+    static PassiveMonitor open(FlowEventSink sink, DomainLookup domains, ProcessDirectory processes,
+                               LongSupplier flowIds, AlertDetector alerts, MonitorConfig config,
+                               Path namespace, int maxTcpDumpReuses) throws IOException {
         Objects.requireNonNull(sink, "sink is null");
         Objects.requireNonNull(alerts, "alerts is null");
         Objects.requireNonNull(config, "config is null");
@@ -63,7 +70,7 @@ public final class PassiveMonitor implements AutoCloseable {
                     config.fullRescanMinInterval().toNanos(), System::nanoTime);
             FlowTracker tracker = new FlowTracker(new AlertingSink(sink, alerts), owners, domains, flowIds,
                     lookups::lookup, System::currentTimeMillis, ephemeral, config);
-            SockDiagPoller poller = new SockDiagPoller(tracker, config.pollInterval(), namespace);
+            SockDiagPoller poller = new SockDiagPoller(tracker, config.pollInterval(), namespace, maxTcpDumpReuses);
             SockDiagDestroyListener destroy = new SockDiagDestroyListener(tracker, namespace, () -> {
                 tracker.onDestroyNotificationsLost();
                 poller.pollSoon();

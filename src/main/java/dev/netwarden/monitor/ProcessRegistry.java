@@ -58,6 +58,16 @@ import java.util.function.LongSupplier;
  * than the event thread's delay. Processes living 10-20 ms were always described; of 500
  * {@code /bin/true} (well under 1 ms each) about 210-230 were, at ~170-240 us per read.
  *
+ * <p><b>Which processes.</b> With a network namespace to watch (the daemon's own), a process that
+ * execs or forks in another network namespace is not read at its event (counted in {@link
+ * Stats#otherNamespaceSkipped()}): it cannot have created a socket in the watched namespace unless
+ * it joins it later, which happens before the exec of every usual launcher ({@code ip netns exec},
+ * nsenter, container runtimes), so what runs there is read at its exec as before. One that joins
+ * after its exec and holds a socket here is read when a lookup asks for it ({@link #snapshot(int)}
+ * reads a pid it does not hold). Why: the proc connector is machine-wide, and a daemon watching a
+ * namespace (a container's, a test's) otherwise reads and hashes every process of the host: here
+ * other programs' builds and a 283 MB browser binary, 1.8 s of CPU for one hash.
+ *
  * <p><b>Identity.</b> A process is (pid, startTicks): {@link #snapshot(int)} returns the kept
  * snapshot only when the pid's current start time and comm (one read of /proc/PID/stat) match it, or when
  * the process has exited and is still within the grace period; otherwise it reads /proc afresh.
@@ -113,10 +123,12 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
      * @param readNanos         time spent in those reads, pins and parent chains (the event thread's cost)
      * @param forkReadsSkipped  forked children not read at their fork because they exec'd (and were read then)
      * @param forksExitedUnread forked children that exited, without exec, before their delayed read
+     * @param otherNamespaceSkipped exec, fork and comm events of processes in another network
+     *                          namespace than the watched one, not read
      */
     public record Stats(int known, int exitedInGrace, long hashesComputed, long hashCacheHits,
                         long missedReads, long overruns, long resyncs, long reads, long readNanos,
-                        long forkReadsSkipped, long forksExitedUnread) {}
+                        long forkReadsSkipped, long forksExitedUnread, long otherNamespaceSkipped) {}
 
     /** How long a forked child may take to exec before it is read as the fork left it. */
     static final Duration FORK_READ_DELAY = Duration.ofMillis(5);
@@ -127,6 +139,9 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
     private final ExecutableHasher hasher;
     private final Config config;
     private final LongSupplier nanoClock;
+    /** The inode of the network namespace whose processes are read at their events; 0: every namespace. */
+    private final long netNamespace;
+    private final AtomicLong otherNamespaceSkipped = new AtomicLong();
     private final ConcurrentHashMap<Integer, Tracked> live = new ConcurrentHashMap<>();
     /** Exited processes by pid, oldest exit first (insertion order). Guarded by itself. */
     private final LinkedHashMap<Integer, Tracked> exited = new LinkedHashMap<>();
@@ -149,7 +164,20 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
     }
 
     public ProcessRegistry(Path procRoot, UserNames users, ExecutableHasher hasher, Config config, LongSupplier nanoClock) {
+        this(procRoot, users, hasher, config, nanoClock, 0);
+    }
+
+    /**
+     * @param netNamespace the inode of the network namespace whose processes are read at their events
+     *                     (see "Which processes"), 0 for every namespace
+     */
+    public ProcessRegistry(Path procRoot, UserNames users, ExecutableHasher hasher, Config config, LongSupplier nanoClock,
+                           long netNamespace) {
         Objects.requireNonNull(procRoot, "procRoot is null");
+        if (netNamespace < 0) {
+            throw new IllegalArgumentException("netNamespace is negative: " + netNamespace);
+        }
+        this.netNamespace = netNamespace;
         Objects.requireNonNull(users, "users is null");
         this.table = new ProcessTable(procRoot, users, ProcessTable.Detail.FULL);
         this.hasher = Objects.requireNonNull(hasher, "hasher is null");
@@ -228,6 +256,15 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
 
     @Override
     public void onFork(int parentPid, int childPid) {
+        if (elsewhere(childPid)) {
+            // No delayed read (its timer wake-up was most of a skipped fork's cost); an older pending read
+            // of a reused pid goes too.
+            ScheduledFuture<?> stale = pendingForks.remove(childPid);
+            if (stale != null) {
+                stale.cancel(false);
+            }
+            return;
+        }
         ScheduledFuture<?> previous;
         try {
             previous = pendingForks.put(childPid, forkReader.schedule(() -> readForked(childPid),
@@ -247,13 +284,36 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
             pending.cancel(false);
             forkReadsSkipped.incrementAndGet();
         }
+        if (elsewhere(pid)) {
+            live.remove(pid); // it left the watched namespace before this exec: a lookup reads it afresh
+            return;
+        }
         track(pid);
+    }
+
+    /**
+     * True when a namespace is watched and {@code pid} is in another one (counted). False when the
+     * namespace cannot be read: the process is gone or unreadable, and the read that follows says so.
+     */
+    private boolean elsewhere(int pid) {
+        if (netNamespace == 0) {
+            return false;
+        }
+        long ns = table.netNamespaceOf(pid);
+        if (ns > 0 && ns != netNamespace) {
+            otherNamespaceSkipped.incrementAndGet();
+            return true;
+        }
+        return false;
     }
 
     /** The delayed read of a forked child that has not exec'd; never replaces a read of the same process. */
     private void readForked(int pid) {
         if (pendingForks.remove(pid) == null) {
             return; // exec'd or exited meanwhile
+        }
+        if (elsewhere(pid)) {
+            return;
         }
         long t0 = System.nanoTime();
         try {
@@ -281,6 +341,9 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
     /** A new comm: read again (the comm-vs-executable alert needs the current one). */
     @Override
     public void onComm(int pid) {
+        if (!live.containsKey(pid) && elsewhere(pid)) {
+            return;
+        }
         track(pid);
     }
 
@@ -340,7 +403,7 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
         }
         ExecutableHasher.Stats h = hasher.stats();
         return new Stats(live.size(), inGrace, h.hashesComputed(), h.cacheHits(), missedReads.get(), overruns.get(), resyncs.get(),
-                tracks.get(), trackNanos.get(), forkReadsSkipped.get(), forksExitedUnread.get());
+                tracks.get(), trackNanos.get(), forkReadsSkipped.get(), forksExitedUnread.get(), otherNamespaceSkipped.get());
     }
 
     /** Stops the hash worker; pinned executables still queued are closed. */

@@ -204,4 +204,45 @@ class ProcessRegistryLiveTest {
         assertThat(st.overruns()).isZero();
         assertThat(described).as("sub-ms processes caught (machine-load dependent; 227/500 on a loaded 2-core box)").isGreaterThan(pids.size() / 10);
     }
+
+    /**
+     * A registry watching one namespace (a test namespace's) reads at their exec only the processes
+     * that run there: of two short sleeps, the one started there by {@code ip netns exec} is described
+     * after it exited, the one started here is not (and is counted as skipped). A live process here is
+     * still described when asked for, read at that moment.
+     */
+    @Test
+    void watchingOneNamespaceReadsOnlyItsProcessesAtTheirEventsAndOthersWhenAsked() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("reg-scope")) {
+            long inode = ((Number) Files.getAttribute(dev.netwarden.linux.netns.NetNamespace.named(ns.name()), "unix:ino")).longValue();
+            try (ProcessRegistry scoped = new ProcessRegistry(Path.of("/proc"),
+                    dev.netwarden.linux.proc.UserNames.read(Path.of("/etc/passwd")), new dev.netwarden.executable.ExecutableHasher(),
+                    ProcessRegistry.Config.defaults(), System::nanoTime, inode);
+                 ProcConnector events = ProcConnector.start(scoped)) {
+                Process inside = ns.start(SLEEP.toString(), "0.05");
+                Process outside = new ProcessBuilder(SLEEP.toString(), "0.05").start();
+                Process living = new ProcessBuilder(SLEEP.toString(), "30").start();
+                try {
+                    assertThat(inside.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                    assertThat(outside.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    while (System.nanoTime() < deadline && scoped.stats().exitedInGrace() == 0) {
+                        Thread.sleep(5);
+                    }
+                    // ip netns exec forks and execs sleep in the namespace: the sleep is the exec'd pid
+                    Optional<ProcessSnapshot> in = scoped.snapshot((int) inside.pid());
+                    assertThat(in).as("the namespace's process, after its exit; %s", scoped.stats()).isPresent();
+                    assertThat(in.get().info().exe()).isEqualTo(SLEEP.toRealPath().toString());
+                    assertThat(scoped.snapshot((int) outside.pid())).as("a process elsewhere is not read at its exec").isEmpty();
+                    assertThat(scoped.stats().otherNamespaceSkipped()).isPositive();
+                    Optional<ProcessSnapshot> alive = scoped.snapshot((int) living.pid());
+                    assertThat(alive).as("a live process elsewhere, read when asked").isPresent();
+                    assertThat(alive.get().info().cmdline()).containsExactly(SLEEP.toString(), "30");
+                    assertThat(alive.get().sha256()).isEqualTo(TestProcesses.sha256(SLEEP.toRealPath()));
+                } finally {
+                    living.destroy();
+                }
+            }
+        }
+    }
 }

@@ -43,8 +43,10 @@ import static dev.netwarden.linux.netlink.NetlinkLayouts.U32;
  * subscription of this socket. It needs CAP_SYS_ADMIN for setns, as well as CAP_NET_ADMIN, which
  * the kernel requires to listen.
  *
- * <p>What reaches the listener: only processes (thread groups). A fork whose child is a thread and
- * the exit of a non-leader thread are dropped here; {@code onExit}'s exit code is the kernel's wait
+ * <p>What reaches the listener: only processes (thread groups). A fork whose child is a thread, the
+ * exit or rename of a non-leader thread, and the event kinds no listener method names are dropped in
+ * the kernel by a socket filter ({@link ProcEventFilter}: they never wake the thread), and again
+ * here for a socket without it; {@code onExit}'s exit code is the kernel's wait
  * status. An ENOBUFS from recv() means the kernel dropped events because the receive buffer (8 MiB,
  * SO_RCVBUFFORCE) was full: the listener gets {@code onOverrun()} and receiving goes on.
  *
@@ -71,14 +73,21 @@ public final class ProcConnector implements AutoCloseable {
         CALLER_NAMESPACE
     }
 
-    /** Counters since start. */
+    /**
+     * Counters since start.
+     *
+     * @param events              datagrams received and parsed (with a kernel filter: only those it let through)
+     * @param threadEventsSkipped thread events received and not dispatched (0 with the kernel filter)
+     * @param kernelFiltered      whether the socket carries {@link ProcEventFilter}
+     */
     public record Stats(long events, long dispatched, long threadEventsSkipped, long overruns,
-                        long listenerFailures, long unknownEvents) {}
+                        long listenerFailures, long unknownEvents, boolean kernelFiltered) {}
 
     private final Arena arena;
     private final int fd;
     private final Consumer<ProcEvent> sink;
     private final Runnable onOverrun;
+    private final boolean filtered;
     /** cn_msg.ack of our requests: the kernel answers with this + 1, which tells our ack from other listeners'. */
     private final int requestNonce = (int) (System.nanoTime() & 0x3FFF_FFFF) | 1;
     private final CountDownLatch acked = new CountDownLatch(1);
@@ -90,7 +99,8 @@ public final class ProcConnector implements AutoCloseable {
     private final AtomicLong listenerFailures = new AtomicLong();
     private final AtomicLong unknownEvents = new AtomicLong();
 
-    private ProcConnector(Arena arena, int fd, Consumer<ProcEvent> sink, Runnable onOverrun) {
+    private ProcConnector(Arena arena, int fd, Consumer<ProcEvent> sink, Runnable onOverrun, boolean filtered) {
+        this.filtered = filtered;
         this.arena = arena;
         this.fd = fd;
         this.sink = sink;
@@ -105,7 +115,7 @@ public final class ProcConnector implements AutoCloseable {
 
     public static ProcConnector start(ProcessEventListener listener, Placement placement) throws IOException {
         Objects.requireNonNull(listener, "listener is null");
-        return startRaw(new ProcessDispatch(listener), listener::onOverrun, placement);
+        return open(new ProcessDispatch(listener), listener::onOverrun, placement, true);
     }
 
     /**
@@ -117,14 +127,22 @@ public final class ProcConnector implements AutoCloseable {
      *                        namespace without the connector)
      */
     public static ProcConnector startRaw(Consumer<ProcEvent> sink, Runnable onOverrun, Placement placement) throws IOException {
+        return open(sink, onOverrun, placement, false);
+    }
+
+    /**
+     * {@link #startRaw}, with {@code filtered}: the socket carries {@link ProcEventFilter}, so only
+     * the events a process listener is told about (and the ack) reach {@code sink}.
+     */
+    static ProcConnector open(Consumer<ProcEvent> sink, Runnable onOverrun, Placement placement, boolean filtered) throws IOException {
         Objects.requireNonNull(sink, "sink is null");
         Objects.requireNonNull(onOverrun, "onOverrun is null");
         Objects.requireNonNull(placement, "placement is null");
         int fd = placement == Placement.INITIAL_NAMESPACE && !inInitialNetNamespace()
-                ? NetNamespace.callIn(initialNetNamespace(), ProcConnector::openSocket)
-                : openSocket();
+                ? NetNamespace.callIn(initialNetNamespace(), () -> openSocket(filtered))
+                : openSocket(filtered);
         Arena arena = Arena.ofShared();
-        ProcConnector c = new ProcConnector(arena, fd, sink, onOverrun);
+        ProcConnector c = new ProcConnector(arena, fd, sink, onOverrun, filtered);
         Libc.CallState st = new Libc.CallState(arena);
         try {
             c.sendOp(st, PROC_CN_MCAST_LISTEN);
@@ -181,8 +199,12 @@ public final class ProcConnector implements AutoCloseable {
         }
     }
 
-    /** socket + bind to CN_IDX_PROC in the calling thread's namespace; returns the descriptor. */
-    private static int openSocket() throws IOException {
+    /**
+     * socket + bind to CN_IDX_PROC in the calling thread's namespace; returns the descriptor. With
+     * {@code filtered}, {@link ProcEventFilter} is attached before the bind, so no event reaches the
+     * socket unfiltered.
+     */
+    private static int openSocket(boolean filtered) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             Libc.CallState st = new Libc.CallState(a);
             int fd = Libc.socket(st, Libc.AF_NETLINK, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, NETLINK_CONNECTOR);
@@ -190,6 +212,10 @@ public final class ProcConnector implements AutoCloseable {
                 throw new ErrnoException("socket(AF_NETLINK, NETLINK_CONNECTOR)", st.errno());
             }
             try {
+                if (filtered) {
+                    Libc.check(st, "setsockopt(SO_ATTACH_FILTER)", Libc.setsockopt(st, fd, Libc.SOL_SOCKET,
+                            Libc.SO_ATTACH_FILTER, ProcEventFilter.fprog(a), 16));
+                }
                 MemorySegment addr = a.allocate(SOCKADDR_NL_LENGTH, 4);
                 addr.set(U16, 0, (short) Libc.AF_NETLINK);
                 addr.set(U32, 8, ProcEventParser.CN_IDX_PROC); // nl_groups: the proc connector's group
@@ -305,7 +331,7 @@ public final class ProcConnector implements AutoCloseable {
     public Stats stats() {
         long dispatched = sink instanceof ProcessDispatch d ? d.dispatched.get() : events.get();
         long skipped = sink instanceof ProcessDispatch d ? d.threadEventsSkipped.get() : 0;
-        return new Stats(events.get(), dispatched, skipped, overruns.get(), listenerFailures.get(), unknownEvents.get());
+        return new Stats(events.get(), dispatched, skipped, overruns.get(), listenerFailures.get(), unknownEvents.get(), filtered);
     }
 
     /** Unsubscribes (PROC_CN_MCAST_IGNORE), stops the thread and closes the socket. Idempotent. */

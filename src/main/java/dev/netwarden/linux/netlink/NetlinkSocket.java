@@ -263,10 +263,23 @@ public final class NetlinkSocket implements AutoCloseable {
      * by a {@link NetlinkOverrunException} so it can reconcile from a dump.
      */
     public synchronized int receiveNotifications(NetlinkMessageHandler handler) throws IOException {
+        return Math.max(0, receiveNotifications(handler, Libc.MSG_TRUNC));
+    }
+
+    /**
+     * As {@link #receiveNotifications}, without waiting: -1 when no datagram is queued. For a listener
+     * that drains what arrived while it slept.
+     */
+    public synchronized int receiveQueuedNotifications(NetlinkMessageHandler handler) throws IOException {
+        return receiveNotifications(handler, Libc.MSG_TRUNC | Libc.MSG_DONTWAIT);
+    }
+
+    /** -1 when recv() found nothing within the timeout (or at once, with MSG_DONTWAIT). */
+    private int receiveNotifications(NetlinkMessageHandler handler, int flags) throws IOException {
         ensureOpen();
         long n;
         for (int attempt = 0; ; attempt++) {
-            n = Libc.recv(callState, fd, receiveBuffer, RECEIVE_BUFFER_BYTES, Libc.MSG_TRUNC);
+            n = Libc.recv(callState, fd, receiveBuffer, RECEIVE_BUFFER_BYTES, flags);
             if (n >= 0) {
                 break;
             }
@@ -275,7 +288,7 @@ public final class NetlinkSocket implements AutoCloseable {
                 continue;
             }
             if (errno == Errno.EAGAIN) {
-                return 0;
+                return -1;
             }
             if (errno == Errno.ENOBUFS) {
                 throw new NetlinkOverrunException("netlink notifications");

@@ -50,6 +50,22 @@ final class ExeLinkReader {
      *
      * @throws MalformedProcFileException when the target is not an absolute path
      */
+    /**
+     * The inode of {@code pid}'s network namespace ({@code /proc/PID/ns/net}), or -1 when it cannot be
+     * read (exited, or not ours to read). Here because it is the same readlinkat into the same buffers.
+     */
+    long netNamespace(byte[] procRoot, int pid) {
+        if (!ProcPath.write(path, procRoot, pid, "ns/net")) {
+            return -1;
+        }
+        long len = Libc.readlinkat(state, Libc.AT_FDCWD, path, link, LINK_SIZE);
+        if (len < 0 || len >= LINK_SIZE) {
+            return -1;
+        }
+        MemorySegment.copy(link, ValueLayout.JAVA_BYTE, 0, bytes, 0, (int) len);
+        return NamespaceLink.inode(bytes, (int) len, "net");
+    }
+
     ExeLink read(byte[] procRoot, int pid) {
         if (!ProcPath.write(path, procRoot, pid, "exe")) {
             return null;

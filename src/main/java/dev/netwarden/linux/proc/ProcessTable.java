@@ -132,6 +132,14 @@ public final class ProcessTable {
         }
     }
 
+    /**
+     * The inode of {@code pid}'s network namespace now, or -1 when it cannot be read (the process is
+     * gone, or not ours to read). One readlink.
+     */
+    public long netNamespaceOf(int pid) {
+        return ExeLinkReader.forThisThread().netNamespace(procRootBytes, pid);
+    }
+
     /** Drops the cached record of {@code pid} (it exited, or its pid may have been reused). */
     public void forget(int pid) {
         cache.remove(pid);

@@ -27,6 +27,16 @@ public final class InetDiagRequest {
     public static final int SOCK_DIAG_BY_FAMILY = 20;
     /** Destroys the socket an exact request names (CONFIG_INET_DIAG_DESTROY, CAP_NET_ADMIN). */
     public static final int SOCK_DESTROY = 21;
+    /**
+     * The legacy TCP request type (with {@code struct inet_diag_req}, no family byte). Why it is still
+     * used: the kernel runs its dump with family AF_UNSPEC (inet_diag.c, inet_diag_dump_compat), so one
+     * walk of the machine-wide established hash table returns IPv4 and IPv6 sockets, where two
+     * SOCK_DIAG_BY_FAMILY dumps walk it twice. Replies carry this type instead of SOCK_DIAG_BY_FAMILY.
+     */
+    public static final int TCPDIAG_GETSOCK = 18;
+    /** {@code struct inet_diag_req}: family, src_len, dst_len, ext, the 48-byte sockid, states, dbs. */
+    public static final int COMPAT_BODY_LENGTH = 60;
+    public static final int COMPAT_LENGTH = NetlinkHeader.LENGTH + COMPAT_BODY_LENGTH;
     public static final int BODY_LENGTH = 56;
     public static final int LENGTH = NetlinkHeader.LENGTH + BODY_LENGTH;
 
@@ -63,6 +73,32 @@ public final class InetDiagRequest {
         dst.set(U32, b + 48, NO_COOKIE);
         dst.set(U32, b + 52, NO_COOKIE);
         return LENGTH;
+    }
+
+    /**
+     * A dump of the TCP sockets of both families whose state bit is in {@code stateMask}, as one
+     * {@link #TCPDIAG_GETSOCK} request (see there for why):
+     * <pre>
+     *  0 u8 idiag_family (0: ignored by the kernel, which dumps AF_UNSPEC)   1 u8 src_len   2 u8 dst_len
+     *  3 u8 idiag_ext   4 struct inet_diag_sockid (48 bytes, cookie at 44)   52 u32 idiag_states   56 u32 idiag_dbs
+     * </pre>
+     */
+    public static int writeTcpDumpBothFamilies(MemorySegment dst, long offset, int ext, int stateMask) {
+        NetlinkHeader.write(dst, offset, COMPAT_LENGTH, TCPDIAG_GETSOCK, NetlinkHeader.NLM_F_REQUEST | NetlinkHeader.NLM_F_DUMP);
+        long b = offset + NetlinkHeader.LENGTH;
+        dst.asSlice(b, COMPAT_BODY_LENGTH).fill((byte) 0);
+        dst.set(U8, b + 3, (byte) ext);
+        dst.set(U32, b + 4 + 40, NO_COOKIE);
+        dst.set(U32, b + 4 + 44, NO_COOKIE);
+        dst.set(U32, b + 52, stateMask);
+        return COMPAT_LENGTH;
+    }
+
+    /** {@link #writeTcpDumpBothFamilies} into a new heap segment. */
+    public static MemorySegment tcpDumpBothFamilies(int ext, int stateMask) {
+        MemorySegment seg = MemorySegment.ofArray(new byte[COMPAT_LENGTH]);
+        writeTcpDumpBothFamilies(seg, 0, ext, stateMask);
+        return seg;
     }
 
     /**

@@ -34,6 +34,25 @@ class RequestBytesTest {
     }
 
     @Test
+    void tcpDumpOfBothFamiliesIsOneLegacyRequestWithTheStatesAfterTheSockid() {
+        int mask = SockDiagQuery.maskOf(SocketState.LISTEN, SocketState.ESTABLISHED);
+        MemorySegment r = InetDiagRequest.tcpDumpBothFamilies(InetDiagRequest.EXT_INFO | InetDiagRequest.EXT_CONG, mask);
+        assertThat(r.byteSize()).isEqualTo(76);
+        assertThat(r.get(U32, 0)).isEqualTo(76);
+        assertThat(r.get(U16, 4)).isEqualTo((short) 18); // TCPDIAG_GETSOCK
+        assertThat(r.get(U16, 6)).isEqualTo((short) 0x301);
+        assertThat(r.get(U8, 16)).isZero(); // no family: the kernel dumps AF_UNSPEC
+        assertThat(r.get(U8, 17)).isZero();
+        assertThat(r.get(U8, 18)).isZero();
+        assertThat(r.get(U8, 19)).isEqualTo((byte) (2 | 8));
+        assertThat(r.asSlice(20, 40).toArray(JAVA_BYTE)).containsOnly(0);
+        assertThat(r.get(U32, 60)).isEqualTo(-1);
+        assertThat(r.get(U32, 64)).isEqualTo(-1);
+        assertThat(r.get(U32, 68)).isEqualTo((1 << 10) | (1 << 1));
+        assertThat(r.get(U32, 72)).isZero();
+    }
+
+    @Test
     void rawDumpAsksForAnyRawProtocol() {
         MemorySegment r = InetDiagRequest.dump(2, 255, 0, -1);
         assertThat(Byte.toUnsignedInt(r.get(U8, 17))).isEqualTo(255);

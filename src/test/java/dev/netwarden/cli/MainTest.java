@@ -1,10 +1,15 @@
 package dev.netwarden.cli;
 
+import dev.netwarden.web.UiToken;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,16 +92,16 @@ class MainTest {
     }
 
     @Test
-    void uiTokenPrintsTheTokenOrSaysWhyNot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    void uiTokenPrintsTheTokenOrSaysWhyNot(@TempDir Path dir) throws Exception {
         assertThat(run("ui-token", "--data-dir", dir.toString())).isEqualTo(Main.EXIT_KERNEL);
         assertThat(err.toString()).contains("no UI token at " + dir.resolve("ui-token"), "web.enabled = true");
-        String token = dev.netwarden.web.UiToken.loadOrCreate(dir).value();
-        assertThat(java.nio.file.Files.getPosixFilePermissions(dir.resolve("ui-token")))
-                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String token = UiToken.loadOrCreate(dir).value();
+        assertThat(Files.getPosixFilePermissions(dir.resolve("ui-token")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
         out.getBuffer().setLength(0);
         assertThat(run("ui-token", "--data-dir", dir.toString())).isZero();
         assertThat(out.toString()).isEqualTo(token + System.lineSeparator());
-        java.nio.file.Files.writeString(dir.resolve("ui-token"), "<script>\n");
+        Files.writeString(dir.resolve("ui-token"), "<script>\n");
         err.getBuffer().setLength(0);
         assertThat(run("ui-token", "--data-dir", dir.toString())).isEqualTo(Main.EXIT_KERNEL);
         assertThat(err.toString()).contains("is malformed; delete it and restart the daemon");

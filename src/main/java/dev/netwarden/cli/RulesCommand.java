@@ -3,13 +3,13 @@ package dev.netwarden.cli;
 import dev.netwarden.conns.format.TerminalText;
 import dev.netwarden.firewall.Action;
 import dev.netwarden.firewall.ConnectionFacts;
+import dev.netwarden.firewall.DescribedConnection;
 import dev.netwarden.firewall.ListMembership;
 import dev.netwarden.firewall.RuleMatch;
 import dev.netwarden.flow.Direction;
 import dev.netwarden.flow.Transport;
 import dev.netwarden.linux.proc.ProcStatParser;
-import dev.netwarden.process.ProcessInfo;
-import dev.netwarden.process.ProcessSnapshot;
+import dev.netwarden.linux.proc.UserNames;
 import dev.netwarden.rules.Condition;
 import dev.netwarden.rules.ConditionKind;
 import dev.netwarden.rules.OpenSnitchImport;
@@ -19,7 +19,6 @@ import dev.netwarden.rules.RuleFileError;
 import dev.netwarden.rules.RuleFileResult;
 import dev.netwarden.rules.RuleFiles;
 import dev.netwarden.rules.RuleSet;
-import dev.netwarden.socket.InetEndpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -508,50 +507,22 @@ final class RulesCommand implements Runnable {
             if (p < 0 || p > 65535) {
                 throw usage(spec, "--port must be 0..65535");
             }
-            InetAddress local = literal(remote.getAddress().length == 4 ? "0.0.0.0" : "::");
-            InetEndpoint remoteEp = new InetEndpoint(remote, d == Direction.OUTBOUND ? p : 0);
-            InetEndpoint localEp = new InetEndpoint(local, d == Direction.OUTBOUND ? 0 : p);
-            int uid = -1;
-            String userName = null;
-            if (set(spec, user)) {
-                String u = user.getValue();
-                if (u.chars().allMatch(Character::isDigit) && !u.isEmpty() && u.length() < 10) {
-                    uid = Integer.parseInt(u);
-                    userName = dev.netwarden.linux.proc.UserNames.read(Path.of("/etc/passwd")).nameOf(uid);
-                } else {
-                    userName = u;
-                    uid = uidOf(u);
+            int procPid = set(spec, pid) ? pid.<Integer>getValue() : -1;
+            long ticks = -1;
+            if (procPid > 0) {
+                try {
+                    ticks = ProcStatParser.parse(Files.readAllBytes(Path.of("/proc/" + procPid + "/stat"))).startTicks();
+                } catch (IOException | RuntimeException e) {
+                    throw usage(spec, "--pid " + procPid + ": no such process");
                 }
             }
-            ProcessSnapshot snapshot = null;
-            if (set(spec, exe) || set(spec, process) || set(spec, cmdline) || set(spec, sha256) || set(spec, parentExe)
-                    || set(spec, pid) || userName != null) {
-                String exePath = set(spec, exe) ? exe.getValue() : null;
-                String comm = set(spec, process) ? process.getValue()
-                        : exePath == null ? null : exePath.substring(exePath.lastIndexOf('/') + 1);
-                List<String> argv = set(spec, cmdline) ? List.of(cmdline.<String>getValue().split(" ", -1))
-                        : exePath == null ? List.of() : List.of(exePath);
-                int procPid = set(spec, pid) ? pid.<Integer>getValue() : -1;
-                long ticks = -1;
-                if (procPid > 0) {
-                    try {
-                        ticks = ProcStatParser.parse(Files.readAllBytes(Path.of("/proc/" + procPid + "/stat"))).startTicks();
-                    } catch (IOException | RuntimeException e) {
-                        throw usage(spec, "--pid " + procPid + ": no such process");
-                    }
-                }
-                List<ProcessSnapshot.ParentLink> parents = new ArrayList<>();
-                if (set(spec, parentExe)) {
-                    for (String pe : parentExe.<List<String>>getValue()) {
-                        parents.add(new ProcessSnapshot.ParentLink(-1, pe.substring(pe.lastIndexOf('/') + 1), pe));
-                    }
-                }
-                snapshot = new ProcessSnapshot(new ProcessInfo(procPid, -1, uid, userName, comm, exePath, false, argv, ticks, null, null),
-                        set(spec, sha256) ? sha256.getValue() : null, null, parents);
-            }
-            String domain = set(spec, host) ? host.getValue() : null;
-            return new ConnectionFacts(t, remote.getAddress().length == 4 ? 2 : 10, d, localEp, remoteEp, domain,
-                    set(spec, iface) ? iface.getValue() : null, uid, snapshot);
+            return new DescribedConnection(t, d, remote, p, text(user), text(exe), text(process), text(cmdline), text(sha256),
+                    set(spec, parentExe) ? parentExe.<List<String>>getValue() : List.of(), procPid, ticks, text(host), text(iface))
+                    .facts(UserNames.read(Path.of("/etc/passwd")));
+        }
+
+        private String text(OptionSpec o) {
+            return set(spec, o) ? o.getValue() : null;
         }
 
         private <E extends Enum<E>> E choice(OptionSpec o, Class<E> type, E fallback) {
@@ -579,20 +550,6 @@ final class RulesCommand implements Runnable {
             } catch (java.net.UnknownHostException e) {
                 throw new IllegalArgumentException(text);
             }
-        }
-
-        private static int uidOf(String name) {
-            try {
-                for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
-                    String[] f = line.split(":", -1);
-                    if (f.length > 2 && f[0].equals(name)) {
-                        return Integer.parseInt(f[2]);
-                    }
-                }
-            } catch (IOException | NumberFormatException e) {
-                return -1;
-            }
-            return -1;
         }
     }
 

@@ -15,25 +15,29 @@ import java.util.Objects;
  */
 public final class UserNames {
     private final Map<Integer, String> names;
+    private final Map<String, Integer> uids;
 
-    private UserNames(Map<Integer, String> names) {
+    private UserNames(Map<Integer, String> names, Map<String, Integer> uids) {
         this.names = Map.copyOf(names);
+        this.uids = Map.copyOf(uids);
     }
 
     /** No names: every uid shows as its number. */
     public static UserNames none() {
-        return new UserNames(Map.of());
+        return new UserNames(Map.of(), Map.of());
     }
 
     /**
      * Parses passwd lines {@code name:password:uid:gid:gecos:home:shell}. Lines that do not have that
      * shape (comments, NIS {@code +}/{@code -} entries, garbage) are skipped, not fatal: one bad line
-     * must not hide every user's name. The first line for a uid wins, as in getpwuid. Never throws.
+     * must not hide every user's name. The first line for a uid wins, as in getpwuid, and the first line
+     * for a name, as in getpwnam. Never throws.
      */
     public static UserNames parse(byte[] bytes, int length) {
         Objects.checkFromIndexSize(0, length, bytes.length);
         String text = new String(bytes, 0, length, StandardCharsets.UTF_8);
         Map<Integer, String> names = new HashMap<>();
+        Map<String, Integer> uids = new HashMap<>();
         for (String line : text.split("\n", -1)) {
             int c1 = line.indexOf(':');
             int c2 = c1 < 0 ? -1 : line.indexOf(':', c1 + 1);
@@ -45,9 +49,10 @@ public final class UserNames {
             long uid = parseUid(line, c2 + 1, c3);
             if (uid >= 0) {
                 names.putIfAbsent((int) uid, line.substring(0, c1));
+                uids.putIfAbsent(line.substring(0, c1), (int) uid);
             }
         }
-        return new UserNames(names);
+        return new UserNames(names, uids);
     }
 
     public static UserNames parse(byte[] bytes) {
@@ -67,6 +72,15 @@ public final class UserNames {
     public String nameOf(int uid) {
         String name = names.get(uid);
         return name != null ? name : Integer.toUnsignedString(uid);
+    }
+
+    /**
+     * The uid of the user called {@code name}, or -1 when the file does not name it (so that a
+     * described connection with an unknown user matches no uid rule rather than root's).
+     */
+    public int uidOf(String name) {
+        Integer uid = uids.get(name);
+        return uid != null ? uid : -1;
     }
 
     /** How many uids have a name. */

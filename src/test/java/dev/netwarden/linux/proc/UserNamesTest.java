@@ -13,6 +13,9 @@ class UserNamesTest {
         assertThat(users.nameOf(0)).isEqualTo("root");
         assertThat(users.nameOf(65534)).isEqualTo("nobody");
         assertThat(users.nameOf(4242)).isEqualTo("4242");
+        assertThat(users.uidOf("root")).isZero();
+        assertThat(users.uidOf("nobody")).isEqualTo(65534);
+        assertThat(users.uidOf("no-such-user")).isEqualTo(-1);
     }
 
     @Test
@@ -22,6 +25,10 @@ class UserNamesTest {
         assertThat(users.nameOf(1000)).isEqualTo("alice");
         assertThat(users.size()).isEqualTo(1);
         assertThat(users.nameOf(5)).isEqualTo("5");
+        assertThat(users.uidOf("alice")).isEqualTo(1000);
+        assertThat(users.uidOf("alias")).as("a later line of the same uid still names a user").isEqualTo(1000);
+        assertThat(users.uidOf("bob")).as("a bad uid names no one").isEqualTo(-1);
+        assertThat(users.uidOf("")).isEqualTo(-1);
     }
 
     @Test

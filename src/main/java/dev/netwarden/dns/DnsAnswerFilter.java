@@ -1,9 +1,17 @@
 package dev.netwarden.dns;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.util.List;
+import dev.netwarden.linux.bpf.SocketFilter;
+
+import static dev.netwarden.linux.bpf.SocketFilter.ALU_AND_K;
+import static dev.netwarden.linux.bpf.SocketFilter.JMP_JEQ_K;
+import static dev.netwarden.linux.bpf.SocketFilter.JMP_JSET_K;
+import static dev.netwarden.linux.bpf.SocketFilter.LDX_B_MSH;
+import static dev.netwarden.linux.bpf.SocketFilter.LD_B_ABS;
+import static dev.netwarden.linux.bpf.SocketFilter.LD_H_ABS;
+import static dev.netwarden.linux.bpf.SocketFilter.LD_H_IND;
+import static dev.netwarden.linux.bpf.SocketFilter.RET_K;
+import static dev.netwarden.linux.bpf.SocketFilter.jump;
+import static dev.netwarden.linux.bpf.SocketFilter.op;
 
 /**
  * The classic BPF program the sniffer attaches to its AF_PACKET socket, so the kernel hands it only
@@ -16,20 +24,6 @@ import java.util.List;
  * fragments after the first (both rare for DNS, and not parseable without reassembly anyway).
  */
 final class DnsAnswerFilter {
-    /** One {@code struct sock_filter}: opcode, jump-if-true, jump-if-false (relative), constant. */
-    record Instruction(int code, int jt, int jf, int k) {
-    }
-
-    // opcodes (linux/bpf_common.h)
-    static final int LD_B_ABS = 0x30;   // A = byte at [k]
-    static final int LD_H_ABS = 0x28;   // A = big-endian u16 at [k]
-    static final int LD_H_IND = 0x48;   // A = big-endian u16 at [X + k]
-    static final int LDX_B_MSH = 0xB1;  // X = 4 * (byte at [k] & 0xf): the IPv4 header length
-    static final int ALU_AND_K = 0x54;  // A &= k
-    static final int JMP_JEQ_K = 0x15;  // A == k ? jt : jf
-    static final int JMP_JSET_K = 0x45; // (A & k) != 0 ? jt : jf
-    static final int RET_K = 0x06;      // accept k bytes (0 = drop)
-
     /** Bytes of an accepted packet to keep: all of it (a GRO'd TCP segment may exceed 64 KiB). */
     static final int KEEP = 0x40000;
 
@@ -37,8 +31,8 @@ final class DnsAnswerFilter {
     private static final int ACCEPT = 17;
     private static final int DROP = 18;
 
-    /** The program; each instruction with its index, jumps written as absolute targets. */
-    static final List<Instruction> PROGRAM = List.of(
+    /** The program; each instruction with its index. */
+    static final SocketFilter PROGRAM = SocketFilter.of(
             op(LD_B_ABS, 0),                            //  0: A = first byte (version, IHL)
             op(ALU_AND_K, 0xF0),                        //  1: A = version << 4
             jump(2, JMP_JEQ_K, 0x40, 3, IPV6),          //  2: IPv4 ? 3 : IPv6 test
@@ -60,33 +54,5 @@ final class DnsAnswerFilter {
             op(RET_K, 0));                              // 18: drop
 
     private DnsAnswerFilter() {
-    }
-
-    private static Instruction op(int code, int k) {
-        return new Instruction(code, 0, 0, k);
-    }
-
-    private static Instruction jump(int at, int code, int k, int ifTrue, int ifFalse) {
-        return new Instruction(code, ifTrue - at - 1, ifFalse - at - 1, k);
-    }
-
-    /**
-     * A {@code struct sock_fprog} (length, padding, pointer to the instructions) in {@code arena},
-     * ready for setsockopt(SO_ATTACH_FILTER); the kernel copies it, so the arena may close after.
-     */
-    static MemorySegment program(Arena arena) {
-        MemorySegment filters = arena.allocate(8L * PROGRAM.size(), 8);
-        for (int i = 0; i < PROGRAM.size(); i++) {
-            Instruction in = PROGRAM.get(i);
-            long at = 8L * i;
-            filters.set(ValueLayout.JAVA_SHORT, at, (short) in.code());
-            filters.set(ValueLayout.JAVA_BYTE, at + 2, (byte) in.jt());
-            filters.set(ValueLayout.JAVA_BYTE, at + 3, (byte) in.jf());
-            filters.set(ValueLayout.JAVA_INT, at + 4, in.k());
-        }
-        MemorySegment fprog = arena.allocate(16, 8);
-        fprog.set(ValueLayout.JAVA_SHORT, 0, (short) PROGRAM.size());
-        fprog.set(ValueLayout.ADDRESS, 8, filters);
-        return fprog;
     }
 }

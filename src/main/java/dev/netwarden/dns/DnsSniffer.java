@@ -79,7 +79,7 @@ public final class DnsSniffer implements AutoCloseable {
                 Libc.socket(st, Libc.AF_PACKET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, protocol));
         try (Arena arena = Arena.ofConfined()) {
             Libc.check(st, "setsockopt(SO_ATTACH_FILTER)", Libc.setsockopt(st, fd, Libc.SOL_SOCKET,
-                    Libc.SO_ATTACH_FILTER, DnsAnswerFilter.program(arena), 16));
+                    Libc.SO_ATTACH_FILTER, DnsAnswerFilter.PROGRAM.sockFprog(arena), 16));
             Libc.check(st, "setsockopt(PACKET_IGNORE_OUTGOING)",
                     Libc.setsockoptInt(st, fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, 1));
             // best effort: bursts of answers fit; the kernel caps it at net.core.rmem_max

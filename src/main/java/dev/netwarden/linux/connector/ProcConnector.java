@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -214,7 +215,7 @@ public final class ProcConnector implements AutoCloseable {
             try {
                 if (filtered) {
                     Libc.check(st, "setsockopt(SO_ATTACH_FILTER)", Libc.setsockopt(st, fd, Libc.SOL_SOCKET,
-                            Libc.SO_ATTACH_FILTER, ProcEventFilter.fprog(a), 16));
+                            Libc.SO_ATTACH_FILTER, ProcEventFilter.program(ByteOrder.nativeOrder()).sockFprog(a), 16));
                 }
                 MemorySegment addr = a.allocate(SOCKADDR_NL_LENGTH, 4);
                 addr.set(U16, 0, (short) Libc.AF_NETLINK);

@@ -1,11 +1,17 @@
 package dev.netwarden.linux.connector;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import dev.netwarden.linux.bpf.SocketFilter;
+
 import java.nio.ByteOrder;
-import java.util.List;
 import java.util.Objects;
+
+import static dev.netwarden.linux.bpf.SocketFilter.JMP_JEQ_K;
+import static dev.netwarden.linux.bpf.SocketFilter.JMP_JEQ_X;
+import static dev.netwarden.linux.bpf.SocketFilter.LD_W_ABS;
+import static dev.netwarden.linux.bpf.SocketFilter.MISC_TAX;
+import static dev.netwarden.linux.bpf.SocketFilter.RET_K;
+import static dev.netwarden.linux.bpf.SocketFilter.jump;
+import static dev.netwarden.linux.bpf.SocketFilter.op;
 
 /**
  * The classic BPF program {@link ProcConnector} attaches to its socket (SO_ATTACH_FILTER), so the
@@ -26,17 +32,6 @@ import java.util.Objects;
  * unfiltered socket behaves the same).
  */
 final class ProcEventFilter {
-    /** One {@code struct sock_filter}: opcode, jump-if-true, jump-if-false (relative), constant. */
-    record Instruction(int code, int jt, int jf, int k) {
-    }
-
-    // opcodes (linux/bpf_common.h, linux/filter.h)
-    static final int LD_W_ABS = 0x20;   // A = big-endian u32 at [k]
-    static final int MISC_TAX = 0x07;   // X = A
-    static final int JMP_JEQ_K = 0x15;  // A == k ? jt : jf
-    static final int JMP_JEQ_X = 0x1D;  // A == X ? jt : jf
-    static final int RET_K = 0x06;      // keep k bytes (0 = drop)
-
     /** Bytes of an accepted datagram to keep: all of it (a proc event is 76 bytes). */
     static final int KEEP = 0xFFFF;
 
@@ -51,10 +46,10 @@ final class ProcEventFilter {
     private ProcEventFilter() {
     }
 
-    /** The program for a host of this byte order; each instruction with its index, jumps as absolute targets. */
-    static List<Instruction> program(ByteOrder hostOrder) {
+    /** The program for a host of this byte order. */
+    static SocketFilter program(ByteOrder hostOrder) {
         Objects.requireNonNull(hostOrder, "hostOrder is null");
-        return List.of(
+        return SocketFilter.of(
                 op(LD_W_ABS, WHAT),                                                        //  0: A = what
                 jump(1, JMP_JEQ_K, be(ProcEventParser.PROC_EVENT_FORK, hostOrder), FORK, 2),    //  1: fork ? 7
                 jump(2, JMP_JEQ_K, be(ProcEventParser.PROC_EVENT_EXEC, hostOrder), ACCEPT, 3),  //  2: exec: accept
@@ -77,34 +72,5 @@ final class ProcEventFilter {
     /** The value a big-endian word load yields for a field holding {@code v} in host order. */
     static int be(int v, ByteOrder hostOrder) {
         return hostOrder == ByteOrder.BIG_ENDIAN ? v : Integer.reverseBytes(v);
-    }
-
-    private static Instruction op(int code, int k) {
-        return new Instruction(code, 0, 0, k);
-    }
-
-    private static Instruction jump(int at, int code, int k, int ifTrue, int ifFalse) {
-        return new Instruction(code, ifTrue - at - 1, ifFalse - at - 1, k);
-    }
-
-    /**
-     * A {@code struct sock_fprog} (length, padding, pointer to the instructions) for this host in
-     * {@code arena}, ready for setsockopt(SO_ATTACH_FILTER); the kernel copies it, so the arena may close after.
-     */
-    static MemorySegment fprog(Arena arena) {
-        List<Instruction> program = program(ByteOrder.nativeOrder());
-        MemorySegment filters = arena.allocate(8L * program.size(), 8);
-        for (int i = 0; i < program.size(); i++) {
-            Instruction in = program.get(i);
-            long at = 8L * i;
-            filters.set(ValueLayout.JAVA_SHORT, at, (short) in.code());
-            filters.set(ValueLayout.JAVA_BYTE, at + 2, (byte) in.jt());
-            filters.set(ValueLayout.JAVA_BYTE, at + 3, (byte) in.jf());
-            filters.set(ValueLayout.JAVA_INT, at + 4, in.k());
-        }
-        MemorySegment fprog = arena.allocate(16, 8);
-        fprog.set(ValueLayout.JAVA_SHORT, 0, (short) program.size());
-        fprog.set(ValueLayout.ADDRESS, 8, filters);
-        return fprog;
     }
 }

@@ -2,6 +2,7 @@ package dev.netwarden.daemon;
 
 import dev.netwarden.intercept.RootFirewallSnapshot;
 import dev.netwarden.testing.NamespaceDns;
+import dev.netwarden.testing.NamespaceHttpServer;
 import dev.netwarden.testing.RunningDaemon;
 import dev.netwarden.testing.TestNamespace;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static dev.netwarden.testing.RunningDaemon.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -76,7 +78,7 @@ class FirewallIT {
         cli("rules", "add", "--rules-dir", rules.toString(), "--id", "no-ads", "--list", "ads", "--action", "reject");
         try (TestNamespace ns = TestNamespace.create("fwit");
              NamespaceDns dns = NamespaceDns.start(ns, names())) {
-            httpServer(ns);
+            NamespaceHttpServer.start(ns, dir.resolve("www"), "127.0.0.2", HTTP_PORT);
             try (RunningDaemon daemon = RunningDaemon.start(ns, dir.resolve("data"), dir.resolve("daemon.log"),
                     "--level", "intercept", "--rules-dir", rules.toString(), "--set", "firewall.lists_dir=" + lists)) {
                 long t0 = System.nanoTime();
@@ -129,7 +131,7 @@ class FirewallIT {
         Path rules = Files.createDirectories(dir.resolve("rules"));
         try (TestNamespace ns = TestNamespace.create("fwprompt");
              NamespaceDns dns = NamespaceDns.start(ns, names())) {
-            httpServer(ns);
+            NamespaceHttpServer.start(ns, dir.resolve("www"), "127.0.0.2", HTTP_PORT);
             Path data = dir.resolve("data");
             try (RunningDaemon daemon = RunningDaemon.start(ns, data, dir.resolve("daemon.log"), "--level", "intercept",
                     "--rules-dir", rules.toString(), "--set", "firewall.default_action=prompt",
@@ -185,7 +187,7 @@ class FirewallIT {
         for (String policy : List.of("closed", "open")) {
             try (TestNamespace ns = TestNamespace.create("fwkill");
                  NamespaceDns dns = NamespaceDns.start(ns, names())) {
-                httpServer(ns);
+                NamespaceHttpServer.start(ns, dir.resolve("www"), "127.0.0.2", HTTP_PORT);
                 Path data = dir.resolve("data-" + policy);
                 String[] args = {"--level", "intercept", "--rules-dir", dir.resolve("no-rules").toString(),
                         "--set", "intercept.fail_policy=" + policy};
@@ -223,12 +225,6 @@ class FirewallIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         return new Result(p.exitValue(), out);
-    }
-
-    private static String cli(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("env", "NETWARDEN_NO_BUILD=1", RunningDaemon.LAUNCHER.toString()));
-        cmd.addAll(List.of(args));
-        return TestNamespace.run(cmd, 60);
     }
 
     private static List<String> readUntil(BufferedReader r, String marker, int seconds) throws Exception {
@@ -271,20 +267,5 @@ class FirewallIT {
         m.put("other.test", "127.0.0.2");
         m.put("blocked.test", "127.0.0.2");
         return m;
-    }
-
-    private void httpServer(TestNamespace ns) throws Exception {
-        Path www = Files.createDirectories(dir.resolve("www"));
-        Files.writeString(www.resolve("index.html"), "hello\n");
-        ns.start("sh", "-c", "exec " + PYTHON + " -m http.server --bind 127.0.0.2 --directory " + www + " " + HTTP_PORT
-                + " >/dev/null 2>&1");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (ns.exec(10, "sh", "-c", "ss -Htln 'sport = :" + HTTP_PORT + "' | wc -l").strip().equals("1")) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("http server did not listen");
     }
 }

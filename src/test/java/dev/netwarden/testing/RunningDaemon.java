@@ -176,6 +176,16 @@ public final class RunningDaemon implements AutoCloseable {
         return doc;
     }
 
+    /**
+     * Runs {@code netwarden ARGS} through the launcher, as a user runs it (without a rebuild), in this
+     * JVM's namespace; its stdout. A non-zero exit is an IOException with stderr.
+     */
+    public static String cli(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("env", "NETWARDEN_NO_BUILD=1", LAUNCHER.toString()));
+        cmd.addAll(List.of(args));
+        return TestNamespace.run(cmd, 60);
+    }
+
     /** The rows of a history document. */
     public static List<JsonNode> rows(JsonNode doc) {
         List<JsonNode> out = new ArrayList<>();

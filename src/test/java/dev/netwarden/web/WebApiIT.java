@@ -2,6 +2,7 @@ package dev.netwarden.web;
 
 import dev.netwarden.intercept.RootFirewallSnapshot;
 import dev.netwarden.testing.NamespacePortForward;
+import dev.netwarden.testing.NamespaceHttpServer;
 import dev.netwarden.testing.RunningDaemon;
 import dev.netwarden.testing.TestNamespace;
 import org.junit.jupiter.api.AfterAll;
@@ -23,11 +24,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import static dev.netwarden.testing.RunningDaemon.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -77,7 +78,7 @@ class WebApiIT {
         Path rules = Files.createDirectories(dir.resolve("rules"));
         Path data = dir.resolve("data");
         try (TestNamespace ns = TestNamespace.create("webapi")) {
-            httpServer(ns);
+            NamespaceHttpServer.start(ns, dir.resolve("www"), "127.0.0.2", HTTP_PORT);
             try (RunningDaemon daemon = RunningDaemon.start(ns, data, dir.resolve("daemon.log"), "--level", "intercept",
                     "--rules-dir", rules.toString(), "--set", "firewall.default_action=prompt",
                     "--set", "firewall.prompt_timeout=60s");
@@ -291,26 +292,5 @@ class WebApiIT {
             Thread.sleep(100);
         } while (System.nanoTime() < deadline);
         return probe.get();
-    }
-
-    private static String cli(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("env", "NETWARDEN_NO_BUILD=1", RunningDaemon.LAUNCHER.toString()));
-        cmd.addAll(List.of(args));
-        return TestNamespace.run(cmd, 60);
-    }
-
-    private void httpServer(TestNamespace ns) throws Exception {
-        Path www = Files.createDirectories(dir.resolve("www"));
-        Files.writeString(www.resolve("index.html"), "hello\n");
-        ns.start("sh", "-c", "exec " + PYTHON + " -m http.server --bind 127.0.0.2 --directory " + www + " " + HTTP_PORT
-                + " >/dev/null 2>&1");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (ns.exec(10, "sh", "-c", "ss -Htln 'sport = :" + HTTP_PORT + "' | wc -l").strip().equals("1")) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("http server did not listen");
     }
 }

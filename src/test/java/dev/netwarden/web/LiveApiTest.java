@@ -8,13 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,21 +95,7 @@ class LiveApiTest {
         BlockingQueue<String[]> frames = new ArrayBlockingQueue<>(10_000);
         InputStream in = r.body();
         toClose.add(in);
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader br = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String event = null;
-                String line;
-                while ((line = br.readLine()) != null) {
-                    if (line.startsWith("event: ")) {
-                        event = line.substring(7);
-                    } else if (line.startsWith("data: ")) {
-                        frames.offer(new String[] {event, line.substring(6)});
-                    }
-                }
-            } catch (Exception closed) {
-                // the test closed the stream
-            }
-        });
+        EventStreamReader.start(in, frames::offer);
         return frames;
     }
 

@@ -12,9 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -258,21 +256,7 @@ class WebApiIT {
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(r.statusCode()).isEqualTo(200);
         InputStream in = r.body();
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader br = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String event = null;
-                String line;
-                while ((line = br.readLine()) != null) {
-                    if (line.startsWith("event: ")) {
-                        event = line.substring(7);
-                    } else if (line.startsWith("data: ")) {
-                        into.add(new String[] {event, line.substring(6)});
-                    }
-                }
-            } catch (Exception closed) {
-                // the test closed the stream
-            }
-        });
+        EventStreamReader.start(in, into::add);
         return in;
     }
 

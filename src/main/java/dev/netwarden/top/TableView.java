@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.PriorityQueue;
+import java.util.function.BiFunction;
 
 /**
  * Lays out and renders one pane as lines of exactly the given width: which columns fit (by priority),
@@ -113,26 +114,22 @@ final class TableView {
 
     /** The header line: each shown column's name, the sorted one marked {@code v} (descending) or {@code ^}. */
     static <R> String header(List<Column<R>> columns, int[] widths, int sort, boolean descending, int width) {
-        StringBuilder sb = new StringBuilder(width);
-        for (int i = 0; i < columns.size(); i++) {
-            if (widths[i] == 0) {
-                continue;
-            }
-            if (!sb.isEmpty()) {
-                sb.append(SEPARATOR);
-            }
-            Column<R> c = columns.get(i);
-            String h = c.header();
-            if (i == sort) {
-                h = Cells.prefix(h, widths[i] - 1) + (descending ? "v" : "^");
-            }
-            sb.append(Cells.fit(h, widths[i], c.numeric(), false));
-        }
-        return Cells.fit(sb.toString(), width, false, false);
+        return line(columns, widths, width, (i, c) -> {
+            String h = i == sort ? Cells.prefix(c.header(), widths[i] - 1) + (descending ? "v" : "^") : c.header();
+            return Cells.fit(h, widths[i], c.numeric(), false);
+        });
     }
 
     /** One row as a line of exactly {@code width} cells. */
     static <R> String row(List<Column<R>> columns, int[] widths, R row, int width) {
+        return line(columns, widths, width, (i, c) -> Cells.fit(c.text().apply(row), widths[i], c.numeric(), c.keepEnd()));
+    }
+
+    /**
+     * The shown columns' cells (columns of width 0 are hidden) joined by the separator, fitted to
+     * exactly {@code width} cells: the layout the header and every row share, so they stay aligned.
+     */
+    private static <R> String line(List<Column<R>> columns, int[] widths, int width, BiFunction<Integer, Column<R>, String> cell) {
         StringBuilder sb = new StringBuilder(width);
         for (int i = 0; i < columns.size(); i++) {
             if (widths[i] == 0) {
@@ -141,8 +138,7 @@ final class TableView {
             if (!sb.isEmpty()) {
                 sb.append(SEPARATOR);
             }
-            Column<R> c = columns.get(i);
-            sb.append(Cells.fit(c.text().apply(row), widths[i], c.numeric(), c.keepEnd()));
+            sb.append(cell.apply(i, columns.get(i)));
         }
         return Cells.fit(sb.toString(), width, false, false);
     }

@@ -77,7 +77,7 @@ export default function connections(root) {
   const savedFields = JSON.parse(sessionStorage.getItem('netwarden.conns.fields') || 'null') || {};
   const savedSort = JSON.parse(sessionStorage.getItem('netwarden.conns.sort') || 'null') || {key: 'startedAt', dir: -1};
   const filter = el('input', {id: 'conn-filter', type: 'search', value: savedFilter, spellcheck: false, autocomplete: 'off',
-    placeholder: 'Filter: curl, example.com, app:curl host:example.com addr:10.0.0.0/8…', 'aria-label': 'Filter connections'});
+    placeholder: 'Filter: curl, app:curl, host:example.com, addr:10.0.0.0/8…', 'aria-label': 'Filter connections'});
   const selects = FIELD_SELECTS.map(([key, label, options]) =>
     select({id: 'conn-' + key, 'aria-label': label, title: label, data: {term: key}}, options, savedFields[key] || ''));
   const port = el('input', {id: 'conn-port', type: 'text', inputmode: 'numeric', value: savedFields.port || '', size: 9,

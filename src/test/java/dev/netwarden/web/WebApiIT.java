@@ -263,6 +263,7 @@ class WebApiIT {
         long t0 = System.nanoTime();
         Integer refused = await(Duration.ofSeconds(15), () -> curlExit(ns, url) == 7 ? 7 : null);
         long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("WebApiIT: a list added through the API refused curl " + ms + " ms later");
         assertThat(refused).as("curl to testsite.com refused once the list is added (no restart)").isEqualTo(7);
         assertThat(ms).as("the list was in force within a few seconds").isLessThan(10_000);
         JsonNode list = null;

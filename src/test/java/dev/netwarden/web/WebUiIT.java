@@ -288,35 +288,40 @@ class WebUiIT {
 
     /**
      * The selects and the port box beside the filter narrow the live table as Sniffnet's Inspect
-     * filters do: "listening" leaves only listeners (their remote shown as *), and UDP on top of it only
-     * UDP ones; a port keeps the rows with that port; the choices survive a reload of the page (session
+     * filters do: "listening" leaves only listeners (their remote shown as *), and TCP on top of it only
+     * TCP listeners (UDP: only UDP ones); a port keeps the rows with that port at either end; the choices survive a reload of the page (session
      * storage); a term the daemon cannot read is explained under the box; Clear shows everything again.
      */
     @Test
     void theFieldSelectsNarrowTheTable() throws Exception {
         Holder h = hold("127.0.0.2", OPEN_PORT, 120);
         open("connections");
+        js().executeScript("sessionStorage.removeItem('netwarden.conns.filter'); sessionStorage.removeItem('netwarden.conns.fields')");
+        open("overview");
+        open("connections");
         try {
-            waitFor(Duration.ofSeconds(15), d -> !rowsOfPid(h.process.pid()).isEmpty()
-                    && rows().stream().anyMatch(r -> cell(r, 8).equals("LISTEN")));
+            waitFor(Duration.ofSeconds(15), d -> !rowsOfPid(h.process.pid()).isEmpty());
 
             new Select(driver.findElement(By.id("conn-dir"))).selectByValue("listen");
             waitFor(Duration.ofSeconds(10), d -> rowsOfPid(h.process.pid()).isEmpty() && !rows().isEmpty()
                     && rows().stream().allMatch(r -> Set.of("LISTEN", "UNCONN").contains(cell(r, 8))) ? true : null);
             assertThat(rows()).as("a listener's remote").allSatisfy(r -> assertThat(cell(r, 4)).isEqualTo("*"));
-            assertThat(rows()).as("TCP listeners are there").anySatisfy(r -> assertThat(cell(r, 7)).isEqualTo("tcp"));
+            assertThat(rows()).as("the web UI's own listener").anySatisfy(r -> assertThat(cell(r, 3)).endsWith(":" + UI_PORT));
 
-            new Select(driver.findElement(By.id("conn-proto"))).selectByValue("udp");
-            waitFor(Duration.ofSeconds(10), d -> !rows().isEmpty() && rows().stream().allMatch(r -> cell(r, 7).equals("udp")) ? true : null);
-            assertThat(rows()).as("dnsmasq's port 53").anySatisfy(r -> assertThat(cell(r, 3)).endsWith(":53"));
+            new Select(driver.findElement(By.id("conn-proto"))).selectByValue("tcp");
+            waitFor(Duration.ofSeconds(10), d -> !rows().isEmpty() && rows().stream().allMatch(r -> cell(r, 7).equals("tcp")
+                    && cell(r, 8).equals("LISTEN")) ? true : null);
             screenshot("connections-filters", "desktop-light");
 
             driver.navigate().refresh();
             waitFor(Duration.ofSeconds(15), d -> !d.findElements(By.id("conn-dir")).isEmpty());
             assertThat(new Select(driver.findElement(By.id("conn-dir"))).getFirstSelectedOption().getAttribute("value"))
                     .as("kept for the session").isEqualTo("listen");
-            assertThat(new Select(driver.findElement(By.id("conn-proto"))).getFirstSelectedOption().getAttribute("value")).isEqualTo("udp");
-            waitFor(Duration.ofSeconds(10), d -> !rows().isEmpty() && rows().stream().allMatch(r -> cell(r, 7).equals("udp")) ? true : null);
+            assertThat(new Select(driver.findElement(By.id("conn-proto"))).getFirstSelectedOption().getAttribute("value")).isEqualTo("tcp");
+            waitFor(Duration.ofSeconds(10), d -> !rows().isEmpty() && rows().stream().allMatch(r -> cell(r, 8).equals("LISTEN")) ? true : null);
+
+            new Select(driver.findElement(By.id("conn-proto"))).selectByValue("udp");
+            waitFor(Duration.ofSeconds(10), d -> rows().stream().allMatch(r -> cell(r, 7).equals("udp")) ? true : null);
 
             new Select(driver.findElement(By.id("conn-dir"))).selectByValue("");
             new Select(driver.findElement(By.id("conn-proto"))).selectByValue("");

@@ -3,34 +3,30 @@ package dev.netwarden.daemon;
 import dev.netwarden.daemon.config.FirewallSection;
 import dev.netwarden.firewall.ListMembership;
 import dev.netwarden.lists.BlockLists;
-import dev.netwarden.lists.ListSource;
 import dev.netwarden.lists.ListStats;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
+import dev.netwarden.lists.ListsDirectory;
+import dev.netwarden.lists.ListsDirectoryWatch;
+
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.logging.Logger;
 
 /**
  * The block lists the rules' {@code list} condition asks: one per file in {@code firewall.lists_dir}
- * ({@code NAME.list}, {@code NAME.txt} or {@code NAME.hosts}: a local list, re-read when it changes;
- * {@code NAME.url}: the first line is the list's http(s) address, fetched every
- * {@code firewall.lists_refresh} with a conditional GET and cached under {@code DATA_DIR/lists}).
- * Loading happens off the packet path; a list that fails keeps its last good copy.
+ * ({@code NAME.list}, {@code NAME.txt} or {@code NAME.hosts}: a local list; {@code NAME.url}: the
+ * first line is the list's http(s) address, fetched every {@code firewall.lists_refresh} with a
+ * conditional GET and cached under {@code DATA_DIR/lists}). The directory is followed while the daemon
+ * runs ({@link ListsDirectoryWatch}): a list added, changed or deleted there takes effect within about
+ * a second, no restart. Loading happens off the packet path; a list that fails keeps its last good copy.
  */
 final class ListsService implements Service {
-    private static final Logger LOG = Logger.getLogger("netwarden.lists");
-
     private final FirewallSection config;
     private final Path cacheDir;
     private BlockLists lists;
+    private ListsDirectoryWatch watch;
 
     ListsService(FirewallSection config, Path dataDir) {
         this.config = Objects.requireNonNull(config, "config is null");
@@ -43,43 +39,11 @@ final class ListsService implements Service {
     }
 
     @Override
-    public void start() throws IOException {
-        lists = new BlockLists(sources(config.listsDir(), config), cacheDir, BlockLists.Options.defaults());
+    public void start() {
+        lists = new BlockLists(List.of(), cacheDir, BlockLists.Options.defaults());
         lists.start();
-    }
-
-    /** The lists named by the files of {@code dir}; a file that names no valid list is logged and skipped. */
-    static List<ListSource> sources(Path dir, FirewallSection config) throws IOException {
-        List<ListSource> out = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return out;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path f : files) {
-                String file = f.getFileName().toString();
-                int dot = file.lastIndexOf('.');
-                if (dot <= 0 || file.startsWith(".") || !Files.isRegularFile(f)) {
-                    continue;
-                }
-                String name = file.substring(0, dot);
-                String kind = file.substring(dot + 1);
-                try {
-                    switch (kind) {
-                        case "list", "txt", "hosts" -> out.add(new ListSource(name, f.toString(), null, config.listsRefresh()));
-                        case "url" -> {
-                            String url = Files.readAllLines(f, StandardCharsets.UTF_8).stream().map(String::strip)
-                                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst()
-                                    .orElseThrow(() -> new IllegalArgumentException("no URL in it"));
-                            out.add(new ListSource(name, url, null, config.listsRefresh()));
-                        }
-                        default -> { }
-                    }
-                } catch (IllegalArgumentException | IOException e) {
-                    LOG.warning(() -> "block list file " + f + " skipped: " + e.getMessage());
-                }
-            }
-        }
-        return out;
+        watch = new ListsDirectoryWatch(new ListsDirectory(config.listsDir(), config.listsRefresh()), lists);
+        watch.start();
     }
 
     /** The loaded lists (hit counts, membership) for the web UI; null before start. */
@@ -93,15 +57,23 @@ final class ListsService implements Service {
 
     @Override
     public void close() {
+        if (watch != null) {
+            watch.close();
+        }
         lists.close();
     }
 
+    /**
+     * Each list's state by name (its last error included), and under {@code _directory} (never a
+     * list's name: names start with a letter or digit) the directory and how often it was scanned.
+     */
     @Override
     public Map<String, Object> stats() {
         Map<String, Object> m = new LinkedHashMap<>();
         for (ListStats s : lists.stats()) {
             m.put(s.name(), s.toMap());
         }
+        m.put("_directory", watch.stats());
         return m;
     }
 }

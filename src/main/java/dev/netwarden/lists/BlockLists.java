@@ -11,10 +11,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +36,9 @@ import java.util.logging.Logger;
  * <p>Life: construct, {@link #start()} (schedules every list at once: a URL list is served from the
  * cache immediately and refreshed when its copy is older than its interval), {@link #close()}.
  * {@link #refreshNow} loads one list on the calling thread (tests, a "refresh" command).
+ * {@link #update} changes the set of lists while running (lists added, removed or edited in the lists
+ * directory, see {@link ListsDirectoryWatch}): the set of lists is itself one immutable map behind a
+ * volatile reference, so a lookup sees a list either before or after the change, never half of one.
  */
 public final class BlockLists implements ListMembership, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BlockLists.class.getName());
@@ -52,8 +57,8 @@ public final class BlockLists implements ListMembership, AutoCloseable {
         }
     }
 
-    private final Map<String, Slot> slots;
-    private final List<String> order;
+    /** The lists by name, in configuration order; replaced whole by {@link #update}. */
+    private volatile Map<String, Slot> slots;
     private final ListCache cache;
     private final ListFetcher fetcher;
     private final Options options;
@@ -76,8 +81,7 @@ public final class BlockLists implements ListMembership, AutoCloseable {
                 throw new IllegalArgumentException("list " + s.name() + " is configured twice");
             }
         }
-        this.slots = Map.copyOf(m);
-        this.order = List.copyOf(m.keySet());
+        this.slots = Collections.unmodifiableMap(m);
     }
 
     /** Starts loading every list in the background and keeps them refreshed. */
@@ -90,15 +94,123 @@ public final class BlockLists implements ListMembership, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        for (String name : order) {
-            scheduler.execute(() -> runAndReschedule(slots.get(name)));
+        for (Slot slot : slots.values()) {
+            scheduler.execute(() -> runAndReschedule(slot));
         }
     }
 
+    /** What {@link #update} changed, by list name. */
+    public record Update(List<String> added, List<String> replaced, List<String> removed, List<String> reloading) {
+        public Update {
+            added = List.copyOf(added);
+            replaced = List.copyOf(replaced);
+            removed = List.copyOf(removed);
+            reloading = List.copyOf(reloading);
+        }
+
+        /** True when nothing changed. */
+        public boolean isEmpty() {
+            return added.isEmpty() && replaced.isEmpty() && removed.isEmpty() && reloading.isEmpty();
+        }
+    }
+
+    /**
+     * Makes {@code sources} the lists in use, while running: a new name is added, a name whose source
+     * (location, format or interval) differs is replaced by a fresh list (keeping its hit count), a
+     * name not in {@code sources} is removed (rules asking it then match nothing), and the lists named
+     * in {@code changed} that stay are re-read whatever their modification time. Loading happens on the
+     * lists' thread (the call returns at once); until a list's first load it matches nothing, and a
+     * reload that fails keeps the copy in use and records the error, as a scheduled refresh does.
+     */
+    public synchronized Update update(List<ListSource> sources, Set<String> changed) {
+        Objects.requireNonNull(sources, "sources is null");
+        Objects.requireNonNull(changed, "changed is null");
+        Map<String, Slot> before = slots;
+        Map<String, Slot> next = new LinkedHashMap<>();
+        List<String> added = new ArrayList<>();
+        List<String> replaced = new ArrayList<>();
+        List<String> reloading = new ArrayList<>();
+        List<Slot> toLoad = new ArrayList<>();
+        List<Slot> toReload = new ArrayList<>();
+        for (ListSource s : sources) {
+            if (next.containsKey(s.name())) {
+                throw new IllegalArgumentException("list " + s.name() + " is configured twice");
+            }
+            Slot old = before.get(s.name());
+            if (old != null && old.source.equals(s)) {
+                next.put(s.name(), old);
+                if (changed.contains(s.name())) {
+                    reloading.add(s.name());
+                    toReload.add(old);
+                }
+                continue;
+            }
+            Slot slot = new Slot(s);
+            if (old != null) {
+                slot.hits.add(old.hits.sum());
+                replaced.add(s.name());
+            } else {
+                added.add(s.name());
+            }
+            next.put(s.name(), slot);
+            toLoad.add(slot);
+        }
+        List<String> removed = new ArrayList<>();
+        for (String name : before.keySet()) {
+            if (!next.containsKey(name)) {
+                removed.add(name);
+            }
+        }
+        slots = Collections.unmodifiableMap(next);
+        ScheduledExecutorService s = scheduler;
+        if (s != null && !s.isShutdown()) {
+            for (Slot slot : toLoad) {
+                s.execute(() -> runAndReschedule(slot));
+            }
+            for (Slot slot : toReload) {
+                s.execute(() -> reloadChanged(slot));
+            }
+        }
+        return new Update(added, replaced, removed, reloading);
+    }
+
+    /** Re-reads a list whose file changed (a URL list whose .url file was touched: fetched again). */
+    private void reloadChanged(Slot slot) {
+        if (slots.get(slot.source.name()) != slot) {
+            return; // removed or replaced meanwhile
+        }
+        try {
+            refresh(slot, true, true);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "list " + slot.source.name() + ": unexpected failure", e);
+            slot.fail(e.toString(), clock.instant());
+        }
+    }
+
+    /**
+     * Records that list {@code name}'s definition could not be read (a {@code .url} file without an
+     * address): the list keeps its source and copy, and the error shows in {@link #stats()}.
+     */
+    public void reportError(String name, String message) {
+        Slot slot = slots.get(name);
+        if (slot != null) {
+            slot.fail(Objects.requireNonNull(message, "message is null"), clock.instant());
+        }
+    }
+
+    /** The source of list {@code name}, or null when there is no such list. */
+    public ListSource source(String name) {
+        Slot slot = slots.get(name);
+        return slot == null ? null : slot.source;
+    }
+
     private void runAndReschedule(Slot slot) {
+        if (slots.get(slot.source.name()) != slot) {
+            return; // removed or replaced: its successor has its own schedule
+        }
         Duration next;
         try {
-            next = refresh(slot, false);
+            next = refresh(slot, false, false);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "list " + slot.source.name() + ": unexpected failure", e);
             slot.fail(e.toString(), clock.instant());
@@ -120,12 +232,16 @@ public final class BlockLists implements ListMembership, AutoCloseable {
         if (slot == null) {
             throw new IllegalArgumentException("no list named " + name);
         }
-        refresh(slot, true);
+        refresh(slot, true, false);
         return slot.error == null;
     }
 
-    /** Loads or refreshes one list; returns how long until it should be checked again. */
-    private Duration refresh(Slot slot, boolean force) {
+    /**
+     * Loads or refreshes one list; returns how long until it should be checked again. {@code force}:
+     * download whatever the copy's age; {@code reread}: read a local file even if its size and time
+     * look unchanged (the directory watch saw it change).
+     */
+    private Duration refresh(Slot slot, boolean force, boolean reread) {
         synchronized (slot) {
             ListSource source = slot.source;
             Instant now = clock.instant();
@@ -133,7 +249,7 @@ public final class BlockLists implements ListMembership, AutoCloseable {
                 if (source.isUrl()) {
                     return refreshUrl(slot, force, now);
                 }
-                refreshFile(slot, now);
+                refreshFile(slot, now, reread);
                 return source.refresh();
             } catch (IOException | ListRejectedException e) {
                 String message = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -188,11 +304,11 @@ public final class BlockLists implements ListMembership, AutoCloseable {
         return source.refresh();
     }
 
-    private void refreshFile(Slot slot, Instant now) throws IOException, ListRejectedException {
+    private void refreshFile(Slot slot, Instant now, boolean force) throws IOException, ListRejectedException {
         Path path = Path.of(slot.source.location());
         BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
         long mtime = attributes.lastModifiedTime().toMillis();
-        if (slot.current != null && mtime == slot.fileMtime && attributes.size() == slot.fileSize) {
+        if (!force && slot.current != null && mtime == slot.fileMtime && attributes.size() == slot.fileSize) {
             slot.checked(now);
             return;
         }
@@ -200,9 +316,14 @@ public final class BlockLists implements ListMembership, AutoCloseable {
             throw new IOException("list file is " + attributes.size() + " bytes, over the cap of " + options.maxBytes());
         }
         byte[] data = Files.readAllBytes(path);
-        slot.publish(parse(slot.source, data), "file", now);
+        boolean reload = slot.current != null;
+        ParsedList parsed = parse(slot.source, data);
+        slot.publish(parsed, "file", now);
         slot.fileMtime = mtime;
         slot.fileSize = attributes.size();
+        LOG.info("list " + slot.source.name() + (reload ? " reloaded" : " loaded") + " from " + path + ": "
+                + parsed.domains().size() + " domains, " + parsed.addresses().ranges() + " address ranges, "
+                + parsed.report().bad() + " bad lines");
     }
 
     private static ParsedList parse(ListSource source, byte[] data) throws ListRejectedException {
@@ -251,7 +372,7 @@ public final class BlockLists implements ListMembership, AutoCloseable {
 
     /** The configured list names, in configuration order. */
     public List<String> names() {
-        return order;
+        return List.copyOf(slots.keySet());
     }
 
     /** The copy in use of list {@code name}, or null (no such list, or not loaded yet). */
@@ -262,9 +383,10 @@ public final class BlockLists implements ListMembership, AutoCloseable {
 
     /** Every list's state, in configuration order. */
     public List<ListStats> stats() {
-        List<ListStats> out = new ArrayList<>(order.size());
-        for (String name : order) {
-            out.add(slots.get(name).stats());
+        Map<String, Slot> now = slots;
+        List<ListStats> out = new ArrayList<>(now.size());
+        for (Slot slot : now.values()) {
+            out.add(slot.stats());
         }
         return out;
     }

@@ -12,11 +12,10 @@ import dev.netwarden.socket.InetEndpoint;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The API's connection object ("Conn" in openapi.yaml) from a live flow, and the text search over it.
+ * The API's connection object ("Conn" in openapi.yaml) from a live flow ({@link ConnectionFilter} searches it).
  * Unknown numbers are -1 (bytes, rates) or null (process fields); strings are the exact text the
  * kernel or the program gave (the pages insert them as text).
  */
@@ -100,30 +99,5 @@ final class ConnectionJson {
 
     private static double round(double rate) {
         return rate < 0 ? -1 : Math.round(rate * 10) / 10.0;
-    }
-
-    /** Whether any text field of {@code conn} contains {@code needle} (lower-case), ignoring case. */
-    static boolean matches(ObjectNode conn, String needle) {
-        for (String field : new String[] {"transport", "family", "direction", "state", "domain", "service", "comm", "exe",
-                "user", "cmdline", "unknownReason", "level"}) {
-            var n = conn.get(field);
-            if (n != null && n.isString() && n.asString().toLowerCase(Locale.ROOT).contains(needle)) {
-                return true;
-            }
-        }
-        for (String field : new String[] {"pid", "uid", "id"}) {
-            var n = conn.get(field);
-            if (n != null && n.isNumber() && n.asString().contains(needle)) {
-                return true;
-            }
-        }
-        for (String side : new String[] {"local", "remote"}) {
-            var ep = conn.get(side);
-            String text = ep.get("address").asString() + ":" + ep.get("port").asInt();
-            if (text.toLowerCase(Locale.ROOT).contains(needle)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -11,14 +11,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The live views: {@code GET /api/connections} (searchable), {@code DELETE /api/connections/{id}}
+ * The live views: {@code GET /api/connections} (searchable: words and field terms, {@link ConnectionFilter}), {@code DELETE /api/connections/{id}}
  * (ends a TCP connection), {@code GET /api/processes} (connections summed per process). All answered
  * from the sampler's latest tick, at most a second old, so a page polling at 1 Hz costs no kernel work.
  */
@@ -47,8 +46,7 @@ final class ConnectionsApi {
         r.onlyParams(Set.of("q", "limit", "offset", "sort", "order"));
         int limit = r.intParam("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         int offset = r.intParam("offset", 0, 0, Integer.MAX_VALUE);
-        String q = r.param("q");
-        String needle = q == null || q.isBlank() ? null : q.strip().toLowerCase(Locale.ROOT);
+        ConnectionFilter filter = ConnectionFilter.parse(r.param("q"));
         LiveSnapshot snap = latest.get();
         List<FlowRate> flows = ConnectionOrder.sort(snap.flows(), r.param("sort"), r.param("order"));
         ObjectNode out = Json.object();
@@ -58,8 +56,8 @@ final class ConnectionsApi {
         for (FlowRate f : flows) {
             // Without a search only the requested page is turned into JSON (a page of 10,000 connections
             // asks for ~40 of them every second).
-            ObjectNode c = needle == null ? null : json.of(f);
-            if (c != null && !ConnectionJson.matches(c, needle)) {
+            ObjectNode c = filter.isEmpty() ? null : json.of(f);
+            if (c != null && !filter.test(c)) {
                 continue;
             }
             if (total >= offset && arr.size() < limit) {

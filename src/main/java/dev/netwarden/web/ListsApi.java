@@ -5,6 +5,8 @@ import dev.netwarden.lists.IpNetwork;
 import dev.netwarden.lists.ListFormat;
 import dev.netwarden.lists.ListParser;
 import dev.netwarden.lists.ListSource;
+import dev.netwarden.lists.ListsDirectory;
+import dev.netwarden.lists.ListsDirectory.ListFile;
 import dev.netwarden.lists.ListStats;
 import dev.netwarden.lists.ParsedList;
 import tools.jackson.databind.node.ArrayNode;
@@ -15,7 +17,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,20 +27,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * The block lists page's API over {@code firewall.lists_dir}: one list per file, {@code NAME.list}
  * ({@code .txt}, {@code .hosts}) holding the entries or {@code NAME.url} holding the address to fetch
  * it from, as the daemon reads them. Counts and hits come from the lists the firewall loaded when it
- * runs (intercept level), else from parsing the local files. The daemon reads the directory when it
- * starts, so a list added or removed here takes effect in rules at the next start ({@code loaded}
- * says whether the running firewall has it).
+ * runs (intercept level), else from parsing the local files. The daemon follows the directory
+ * ({@code lists.ListsDirectoryWatch}), so a list added or deleted here is in force in rules within
+ * about a second, no restart ({@code loaded} says whether the running firewall has it yet).
  */
 final class ListsApi {
-    /** The same rule as {@link ListSource}'s names: safe as a file name, never a path. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final List<String> LOCAL = List.of("list", "txt", "hosts");
     /** Local list files larger than this are not parsed for the page (the daemon's limit is 64 MiB). */
     static final long MAX_PARSE_BYTES = 64L << 20;
 
@@ -57,31 +54,9 @@ final class ListsApi {
                 Route.delete("/api/lists/{name}", this::delete));
     }
 
-    /** A list file of the directory. */
-    private record ListFile(String name, Path file, boolean url) {}
-
-    /** The lists of the directory by name (the first file of a name wins, as the daemon's scan order). */
+    /** The lists of the directory by name, as the daemon reads them (the first file of a name wins). */
     private Map<String, ListFile> files() throws IOException {
-        Map<String, ListFile> out = new TreeMap<>();
-        Path dir = parts.listsDir();
-        if (!Files.isDirectory(dir)) {
-            return out;
-        }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path f : ds) {
-                String file = f.getFileName().toString();
-                int dot = file.lastIndexOf('.');
-                if (dot <= 0 || file.startsWith(".") || !Files.isRegularFile(f)) {
-                    continue;
-                }
-                String name = file.substring(0, dot);
-                String ext = file.substring(dot + 1);
-                if (NAME.matcher(name).matches() && (LOCAL.contains(ext) || ext.equals("url"))) {
-                    out.putIfAbsent(name, new ListFile(name, f, ext.equals("url")));
-                }
-            }
-        }
-        return out;
+        return new ListsDirectory(parts.listsDir(), ListSource.DEFAULT_REFRESH).files();
     }
 
     private ApiResponse list(ApiRequest r) throws IOException {
@@ -104,8 +79,8 @@ final class ListsApi {
     private ObjectNode describe(ListFile f, ListStats s) throws IOException {
         ObjectNode o = Json.object();
         o.put("name", f.name());
-        o.put("file", f.file().toString());
-        o.put("source", f.url() ? urlOf(f.file()) : f.file().toString());
+        o.put("file", f.path().toString());
+        o.put("source", f.url() ? urlOf(f.path()) : f.path().toString());
         o.put("loaded", s != null);
         if (s != null) {
             o.put("format", s.format() == null ? null : s.format().label());
@@ -123,14 +98,14 @@ final class ListsApi {
             o.putNull("error");
             return o;
         }
-        o.put("lastRefresh", Files.getLastModifiedTime(f.file()).toMillis());
-        if (Files.size(f.file()) > MAX_PARSE_BYTES) {
+        o.put("lastRefresh", Files.getLastModifiedTime(f.path()).toMillis());
+        if (Files.size(f.path()) > MAX_PARSE_BYTES) {
             o.putNull("format");
             o.put("entries", -1);
             o.put("error", "larger than " + MAX_PARSE_BYTES + " bytes");
             return o;
         }
-        ParsedList p = ListParser.parse(Files.readAllBytes(f.file()), null);
+        ParsedList p = ListParser.parse(Files.readAllBytes(f.path()), null);
         o.put("format", p.report().format().label());
         o.put("entries", p.report().entries());
         o.put("error", p.report().entries() == 0 && p.report().bad() > 0 ? p.report().bad() + " lines could not be read" : null);
@@ -148,7 +123,7 @@ final class ListsApi {
     }
 
     private static String checkedName(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!ListsDirectory.validName(name)) {
             throw ApiError.badRequest("list name '" + name + "': letters, digits, '.', '_' and '-' only (not first), at most 64");
         }
         return name;
@@ -264,8 +239,8 @@ final class ListsApi {
         for (ListFile f : files().values()) {
             ParsedList p = loaded == null ? null : currentOrNull(loaded, f.name());
             byte[] data = null;
-            if (!f.url() && Files.size(f.file()) <= MAX_PARSE_BYTES) {
-                data = Files.readAllBytes(f.file());
+            if (!f.url() && Files.size(f.path()) <= MAX_PARSE_BYTES) {
+                data = Files.readAllBytes(f.path());
                 if (p == null) {
                     p = ListParser.parse(data, null);
                 }
@@ -285,7 +260,7 @@ final class ListsApi {
     }
 
     private static ParsedList currentOrNull(BlockLists lists, String name) {
-        return lists.current(name); // null: not loaded (added after the daemon started, or not fetched yet)
+        return lists.current(name); // null: not loaded (added a moment ago, or not fetched yet)
     }
 
     /** The first listed network of a local file that contains {@code address}, as written. */

@@ -1,7 +1,10 @@
 // Connections: every connection open now, refreshed after each of the daemon's 1 Hz samples. The daemon filters and sorts;
 // the page asks only for the ~40 rows on screen (GET /api/connections?q=&sort=&order=&offset=&limit=)
 // and the virtual table draws them, so 10,000 open connections cost the browser and the daemon what
-// forty do. Actions per row: block the app or the destination (a rule, shown once made), kill it.
+// forty do. The filter is one query string: the typed words and field terms, plus one term per select
+// (proto:, ip:, dir:, state:) and the port box (port:), as in Sniffnet's Inspect tab; the daemon reads
+// it (a term it cannot read is a 400 whose message shows under the box). Actions per row: block the
+// app or the destination (a rule, shown once made), kill it.
 
 import {api, ApiError, withQuery} from '../lib/api.js';
 import * as events from '../lib/events.js';
@@ -17,12 +20,22 @@ const ROW_HEIGHT = 30;
 // stream it asks on its own clock.
 const FALLBACK_MS = 1500;
 
+// The selects beside the filter box: [term, label, [[value, text]…]]; '' adds no term.
+const FIELD_SELECTS = [
+  ['proto', 'Protocol', [['', 'any protocol'], ['tcp', 'TCP'], ['udp', 'UDP'], ['icmp', 'ICMP'], ['raw', 'raw']]],
+  ['ip', 'IP version', [['', 'IPv4 and IPv6'], ['4', 'IPv4'], ['6', 'IPv6']]],
+  ['dir', 'Direction', [['', 'any direction'], ['outbound', 'outbound'], ['inbound', 'inbound'], ['listen', 'listening']]],
+  ['state', 'State', [['', 'any state'], ['ESTAB', 'ESTAB'], ['LISTEN', 'LISTEN'], ['UNCONN', 'UNCONN'], ['SYN-SENT', 'SYN-SENT'],
+    ['SYN-RECV', 'SYN-RECV'], ['FIN-WAIT', 'FIN-WAIT'], ['CLOSE-WAIT', 'CLOSE-WAIT'], ['LAST-ACK', 'LAST-ACK'],
+    ['TIME-WAIT', 'TIME-WAIT'], ['CLOSING', 'CLOSING']]],
+];
+
 const COLUMNS = [
   {key: 'app', label: 'App', title: true, value: r => r.comm || fmt.baseName(r.exe) || (r.unknownReason ? '?' : '–')},
   {key: 'pid', label: 'PID', class: 'num hide-phone', value: r => fmt.text(r.pid)},
   {key: 'user', label: 'User', class: 'hide-phone', title: true, value: r => fmt.text(r.user ?? r.uid)},
   {key: 'local', label: 'Local', title: true, class: 'mono hide-phone', value: r => fmt.endpoint(r.local)},
-  {key: 'remote', label: 'Remote', title: true, class: 'mono', value: r => fmt.endpoint(r.remote)},
+  {key: 'remote', label: 'Remote', title: true, class: 'mono', value: r => remoteText(r)},
   {key: 'domain', label: 'Domain', title: true, value: r => fmt.text(r.domain)},
   {key: 'port', label: 'Port', title: true, value: r => portText(r)},
   {key: 'proto', label: 'Proto', class: 'hide-phone', value: r => fmt.text(r.transport)},
@@ -34,10 +47,24 @@ const COLUMNS = [
   {key: 'rateIn', label: 'In/s', class: 'num', firstDir: -1, value: r => fmt.rate(r.rateIn)},
   {key: 'actions', label: 'Actions', actions: [
     {action: 'block-app', label: '⊘ App', title: 'Create a rule that blocks this program', show: r => !!(r.exe || r.comm)},
-    {action: 'block-dest', label: '⊘ Dest', title: 'Create a rule that blocks this destination for every program', show: r => r.direction !== 'listen' && !!(r.domain || (r.remote && r.remote.address))},
+    {action: 'block-dest', label: '⊘ Dest', title: 'Create a rule that blocks this destination for every program', show: r => hasDestination(r)},
     {action: 'kill', label: 'Kill', class: 'danger', title: 'Close this connection now (TCP)', show: r => r.transport === 'tcp'},
   ]},
 ];
+
+/** A listening or unconnected socket's remote (0.0.0.0 or ::, port 0: no peer) shows as *, as ss shows it. */
+function remoteText(r) {
+  if (!r.remote || !noPeer(r.remote)) return fmt.endpoint(r.remote);
+  return '*';
+}
+
+function noPeer(ep) {
+  return (ep.address === '0.0.0.0' || ep.address === '::') && !ep.port;
+}
+
+function hasDestination(r) {
+  return r.direction !== 'listen' && !!(r.domain || (r.remote && r.remote.address && !noPeer(r.remote)));
+}
 
 function portText(r) {
   const p = r.direction === 'inbound' || r.direction === 'listen' ? r.local && r.local.port : r.remote && r.remote.port;
@@ -47,13 +74,26 @@ function portText(r) {
 
 export default function connections(root) {
   const savedFilter = sessionStorage.getItem('netwarden.conns.filter') || '';
+  const savedFields = JSON.parse(sessionStorage.getItem('netwarden.conns.fields') || 'null') || {};
   const savedSort = JSON.parse(sessionStorage.getItem('netwarden.conns.sort') || 'null') || {key: 'startedAt', dir: -1};
   const filter = el('input', {id: 'conn-filter', type: 'search', value: savedFilter, spellcheck: false, autocomplete: 'off',
-    placeholder: 'Filter: curl, example.com, 10.0.0.7:443, ESTAB, a pid…', 'aria-label': 'Filter connections'});
+    placeholder: 'Filter: curl, app:curl, host:example.com, addr:10.0.0.0/8…', 'aria-label': 'Filter connections'});
+  const selects = FIELD_SELECTS.map(([key, label, options]) =>
+    select({id: 'conn-' + key, 'aria-label': label, title: label, data: {term: key}}, options, savedFields[key] || ''));
+  const port = el('input', {id: 'conn-port', type: 'text', inputmode: 'numeric', value: savedFields.port || '', size: 9,
+    spellcheck: false, autocomplete: 'off', placeholder: 'port', title: 'A port or a range (either end): 443, 8000-8100',
+    'aria-label': 'Port'});
+  const clear = el('button', {type: 'button', id: 'conn-clear', class: 'small'}, 'Clear');
+  const filterError = inlineError();
+  filterError.node.id = 'conn-filter-error';
   const counts = el('span', {id: 'conn-count', class: 'muted small'}, 'loading…');
   const help = el('details', {class: 'filter-help small'}, el('summary', null, 'Filter'),
-    el('p', null, 'Keeps the connections with this text anywhere, ignoring case: the app, its executable and command line, ',
-      'the user, the domain, the service, an address:port, the state, the protocol, a pid. Click a column title to sort by it.'));
+    el('p', null, 'Every word and term must match. A word keeps the connections with it anywhere, ignoring case: the app, ',
+      'its executable and command line, the user, the domain, the service, an address:port, the state, the protocol, a pid.'),
+    el('p', null, 'A term asks one field: proto:tcp, port:443 or port:8000-8100, state:estab, app:curl, user:root, ',
+      'dir:outbound (or in, listen), ip:6, host:example.com (and its subdomains), addr:10.0.0.0/8, service:https, pid:1234. ',
+      'Quote text with a colon or spaces: "localhost:8080". The selects and the port box add their terms. ',
+      'Click a column title to sort by it.'));
   const blockBox = el('div', {id: 'block-box'});
   const details = el('div', {id: 'conn-details'});
   const vt = new VirtualTable({
@@ -72,7 +112,8 @@ export default function connections(root) {
 
   root.append(
     el('div', {class: 'page-head'}, el('h1', null, 'Connections'), counts),
-    el('div', {class: 'toolbar'}, filter, help),
+    el('div', {class: 'toolbar conn-toolbar'}, filter, selects, port, clear, help),
+    filterError.node,
     blockBox,
     vt.element,
     details,
@@ -83,7 +124,7 @@ export default function connections(root) {
   let lastError = null;
   let sort = savedSort;
   let range = {start: 0, count: 60};
-  let query = savedFilter.trim();
+  let query = composeQuery();
   let timer = 0;
   let soonTimer = 0;
   let inFlight = false;
@@ -112,8 +153,15 @@ export default function connections(root) {
         const fresh = rows.find(r => String(r.id) === String(selected.id));
         if (fresh) { selected = fresh; fillDetails(fresh); }
       }
+      filterError.clear();
     } catch (e) {
       if (disposed || (e instanceof ApiError && e.status === 401)) return;
+      if (e instanceof ApiError && e.status === 400 && query) {
+        // The filter is not understood: say why under the box, keep the last rows, ask again when it changes.
+        filterError.set(e);
+        counts.textContent = 'filter not understood';
+        return;
+      }
       counts.textContent = 'not updating: ' + e.message;
       if (!lastError) lastError = showError(e, 'Connections');
     } finally {
@@ -132,16 +180,43 @@ export default function connections(root) {
 
   vt.refresh();
 
+  /** The typed text, then one term per chosen select and the port box: what ?q= carries. */
+  function composeQuery() {
+    const terms = [filter.value.trim()];
+    for (const s of selects) if (s.value) terms.push(s.dataset.term + ':' + s.value);
+    const p = port.value.replace(/\s+/g, '');
+    if (p) terms.push('port:' + p);
+    return terms.filter(Boolean).join(' ');
+  }
+
+  function filterChanged() {
+    sessionStorage.setItem('netwarden.conns.filter', filter.value);
+    const fields = {};
+    for (const s of selects) if (s.value) fields[s.dataset.term] = s.value;
+    if (port.value.trim()) fields.port = port.value.trim();
+    sessionStorage.setItem('netwarden.conns.fields', JSON.stringify(fields));
+    clear.hidden = !composeQuery();
+    query = composeQuery();
+    vt.element.scrollTop = 0;
+    range = {start: 0, count: range.count};
+    load();
+  }
+
   let filterTimer = 0;
-  filter.addEventListener('input', () => {
+  const typed = () => {
     clearTimeout(filterTimer);
-    filterTimer = setTimeout(() => {
-      sessionStorage.setItem('netwarden.conns.filter', filter.value);
-      query = filter.value.trim();
-      vt.element.scrollTop = 0;
-      range = {start: 0, count: range.count};
-      load();
-    }, 150);
+    filterTimer = setTimeout(filterChanged, 150);
+  };
+  filter.addEventListener('input', typed);
+  port.addEventListener('input', typed);
+  for (const s of selects) s.addEventListener('change', filterChanged);
+  clear.hidden = !query;
+  clear.addEventListener('click', () => {
+    filter.value = '';
+    port.value = '';
+    for (const s of selects) s.value = '';
+    filterChanged();
+    filter.focus();
   });
 
   const visibility = () => {
@@ -160,7 +235,7 @@ export default function connections(root) {
   function fillDetails(r) {
     const items = [
       ['App', r.comm], ['Executable', r.exe], ['Command line', r.cmdline], ['PID', r.pid], ['User', r.user != null ? r.user + (r.uid != null ? ' (' + r.uid + ')' : '') : r.uid],
-      ['Unknown because', r.unknownReason], ['Local', fmt.endpoint(r.local)], ['Remote', fmt.endpoint(r.remote)], ['Domain', r.domain],
+      ['Unknown because', r.unknownReason], ['Local', fmt.endpoint(r.local)], ['Remote', noPeer(r.remote || {}) ? '* (no peer: ' + fmt.endpoint(r.remote) + ')' : fmt.endpoint(r.remote)], ['Domain', r.domain],
       ['Service', r.service], ['Protocol', (r.transport || '') + (r.family ? ' (' + String(r.family).replace('ipv', 'IPv') + ')' : '')],
       ['Direction', r.direction], ['State', r.state], ['Started', fmt.fullTime(r.startedAt)],
       ['Sent', fmt.bytes(r.bytesOut) + ' (' + fmt.rate(r.rateOut) + ')'], ['Received', fmt.bytes(r.bytesIn) + ' (' + fmt.rate(r.rateIn) + ')'],
@@ -172,7 +247,7 @@ export default function connections(root) {
       el('dl', {class: 'facts'}, items.map(([k, v]) => [el('dt', null, k), el('dd', {class: k === 'Command line' || k === 'Executable' ? 'mono wrap-anywhere' : 'wrap-anywhere'}, String(v))])),
       el('div', {class: 'button-row'},
         r.exe || r.comm ? el('button', {type: 'button', on: {click: () => act('block-app', r)}}, 'Block app') : null,
-        r.direction !== 'listen' && (r.domain || (r.remote && r.remote.address)) ? el('button', {type: 'button', on: {click: () => act('block-dest', r)}}, 'Block destination') : null,
+        hasDestination(r) ? el('button', {type: 'button', on: {click: () => act('block-dest', r)}}, 'Block destination') : null,
         r.exe ? el('a', {class: 'button', href: '#/apps/' + encodeURIComponent(r.exe)}, 'App page') : null,
         r.transport === 'tcp' ? el('button', {type: 'button', class: 'danger', on: {click: () => act('kill', r)}}, 'Kill') : null)));
   }

@@ -30,7 +30,7 @@ export default function lists(root) {
         {label: 'Hits', class: 'num', value: l => (l.hits == null ? '–' : fmt.count(l.hits))},
         {label: 'Refreshed', class: 'hide-phone', value: l => fmt.time(l.lastRefresh)},
         {label: 'Problem', class: 'wrap-anywhere', value: l => (l.error ? el('span', {class: 'form-error'}, l.error)
-          : l.loaded === false ? el('span', {class: 'muted'}, 'not loaded yet: the daemon reads lists when it starts') : '')},
+          : l.loaded === false ? el('span', {class: 'muted'}, 'not in use yet: the firewall picks new lists up within a second (intercept level only)') : '')},
         {label: '', class: 'actions', value: l => el('button', {type: 'button', class: 'small danger', data: {list: l.name},
           on: {click: e => remove(l, e.currentTarget)}}, 'Delete')},
       ], d.lists || [], {id: 'lists-table', empty: 'No block list configured.'}));

@@ -1,6 +1,7 @@
 package dev.netwarden.web;
 
 import dev.netwarden.intercept.RootFirewallSnapshot;
+import dev.netwarden.testing.NamespaceDns;
 import dev.netwarden.testing.NamespacePortForward;
 import dev.netwarden.testing.NamespaceHttpServer;
 import dev.netwarden.testing.RunningDaemon;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -37,7 +39,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code netwarden ui-token} prints; a curl started in the namespace shows in /api/connections within
  * 2 s with its pid and exe and arrives as an SSE flow event; its prompt answered through the API lets it
  * through; a rule created through the API rejects the next curl; a connection to a hostile domain name
- * comes back as plain JSON text. The root namespace's firewall must be the same afterwards.
+ * comes back as plain JSON text; a block list added through the API is in force in a rule without a
+ * restart. The root namespace's firewall must be the same afterwards.
  */
 class WebApiIT {
     private static final Path CURL = Path.of("/usr/bin/curl");
@@ -58,6 +61,7 @@ class WebApiIT {
     static void tools() throws Exception {
         assumeTrue(TestNamespace.isRoot(), "needs root: creates network namespaces and runs the daemon in them");
         assumeTrue(Files.isExecutable(CURL) && Files.isExecutable(PYTHON), "needs curl and python3");
+        assumeTrue(NamespaceDns.available(), "needs dnsmasq (Debian package dnsmasq-base)");
         assumeTrue(Files.isRegularFile(RunningDaemon.HOME.resolve("target/netwarden.jar")), "needs the packaged jar (mvn package)");
         curlExe = CURL.toRealPath().toString();
         pythonExe = PYTHON.toRealPath().toString();
@@ -75,11 +79,12 @@ class WebApiIT {
     void theApiSeesAndDrivesTheRealFirewall() throws Exception {
         Path rules = Files.createDirectories(dir.resolve("rules"));
         Path data = dir.resolve("data");
-        try (TestNamespace ns = TestNamespace.create("webapi")) {
+        try (TestNamespace ns = TestNamespace.create("webapi");
+             NamespaceDns dns = NamespaceDns.start(ns, Map.of("testsite.com", "127.0.0.2"))) {
             NamespaceHttpServer.start(ns, dir.resolve("www"), "127.0.0.2", HTTP_PORT);
             try (RunningDaemon daemon = RunningDaemon.start(ns, data, dir.resolve("daemon.log"), "--level", "intercept",
                     "--rules-dir", rules.toString(), "--set", "firewall.default_action=prompt",
-                    "--set", "firewall.prompt_timeout=60s");
+                    "--set", "firewall.prompt_timeout=60s", "--set", "firewall.lists_dir=" + dir.resolve("lists"));
                  NamespacePortForward forward = NamespacePortForward.start(ns, 7979)) {
                 assertThat(daemon.log()).contains("  web UI:         http://127.0.0.1:7979/  (token: netwarden ui-token --data-dir " + data + ")");
                 http = HttpClient.newBuilder().cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(10)).build();
@@ -91,6 +96,7 @@ class WebApiIT {
                     heldCurlIsListedStreamedAndReleasedByAnAnswer(ns, events);
                     aRuleMadeThroughTheApiTakesEffect(ns);
                     aHostileDomainComesBackAsPlainText(ns, daemon);
+                    aListAddedThroughTheApiIsInForceWithoutARestart(ns);
                 } finally {
                     stream.close();
                 }
@@ -228,6 +234,63 @@ class WebApiIT {
         } finally {
             python.destroyForcibly();
         }
+    }
+
+    /**
+     * A rule rejects whatever is on block list "blocked-sites", which does not exist yet: curl to
+     * testsite.com gets through (another rule allows curl). The list is added through the API with
+     * testsite.com on it and the next curl is refused — the daemon picked the list up without a
+     * restart — and the list counts the hit; deleted through the API, curl gets through again.
+     */
+    private void aListAddedThroughTheApiIsInForceWithoutARestart(TestNamespace ns) throws Exception {
+        assertThat(send("DELETE", "/api/rules/no-curl", null).statusCode()).isEqualTo(200);
+        for (String rule : List.of(
+                "{\"id\":\"curl-dns\",\"action\":\"allow\",\"conditions\":{\"exe\":[\"" + curlExe + "\"],\"proto\":[\"udp\"],\"port\":[53]}}",
+                "{\"id\":\"curl-web\",\"action\":\"allow\",\"conditions\":{\"exe\":[\"" + curlExe + "\"],\"port\":[" + HTTP_PORT + "]}}",
+                "{\"id\":\"no-listed\",\"action\":\"reject\",\"conditions\":{\"list\":[\"blocked-sites\"]}}")) {
+            HttpResponse<String> created = send("POST", "/api/rules", rule);
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        }
+        // python-dns and the three above.
+        assertThat(await(Duration.ofSeconds(10), () -> get("/api/status").get("services").get("rules").get("rules").asInt() == 4 ? true : null))
+                .as("the daemon loaded the new rules").isTrue();
+        String url = "http://testsite.com:" + HTTP_PORT + "/";
+        assertThat(curlExit(ns, url)).as("curl to testsite.com while no list has it").isZero();
+
+        HttpResponse<String> added = send("POST", "/api/lists", "{\"name\":\"blocked-sites\",\"content\":\"# test\\ntestsite.com\\n\"}");
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        long t0 = System.nanoTime();
+        Integer refused = await(Duration.ofSeconds(15), () -> curlExit(ns, url) == 7 ? 7 : null);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("WebApiIT: a list added through the API refused curl " + ms + " ms later");
+        assertThat(refused).as("curl to testsite.com refused once the list is added (no restart)").isEqualTo(7);
+        assertThat(ms).as("the list was in force within a few seconds").isLessThan(10_000);
+        JsonNode list = null;
+        for (JsonNode l : get("/api/lists").get("lists")) {
+            if (l.get("name").asString().equals("blocked-sites")) {
+                list = l;
+            }
+        }
+        assertThat(list).as("the list in /api/lists").isNotNull();
+        assertThat(list.get("loaded").asBoolean()).isTrue();
+        assertThat(list.get("entries").asLong()).isEqualTo(1);
+        assertThat(list.get("hits").asLong()).as("the list's hits").isPositive();
+        assertThat(list.get("error").isNull()).isTrue();
+
+        assertThat(send("DELETE", "/api/lists/blocked-sites", null).statusCode()).isEqualTo(200);
+        assertThat(await(Duration.ofSeconds(15), () -> curlExit(ns, url) == 0 ? true : null))
+                .as("curl to testsite.com gets through once the list is deleted").isTrue();
+    }
+
+    /** curl's exit status for one GET (0: got through; 7: refused), at most 3 s. */
+    private static int curlExit(TestNamespace ns, String url) throws Exception {
+        Process p = new ProcessBuilder(ns.inside(List.of(CURL.toString(), "-s", "-o", "/dev/null", "--max-time", "3", url)))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return -1;
+        }
+        return p.exitValue();
     }
 
     // ------------------------------------------------------------------ helpers

@@ -191,6 +191,24 @@ final class WebFixture implements AutoCloseable {
         return o;
     }
 
+    /**
+     * A listening socket of {@code p} on {@code address:port} (TCP: state LISTEN; UDP: bound, UNCONN):
+     * its remote is the unspecified address and port 0, as the kernel reports it.
+     */
+    FlowEvent.Opened listen(Transport t, ProcessSnapshot p, String address, int port) {
+        long id = writer.nextFlowId();
+        InetAddress local = InetAddress.ofLiteral(address);
+        boolean v4 = local.getAddress().length == 4;
+        FlowEvent.Opened o = new FlowEvent.Opened(id, System.currentTimeMillis() - 5_000, t, v4 ? 2 : 10,
+                new InetEndpoint(local, port), new InetEndpoint(InetAddress.ofLiteral(v4 ? "0.0.0.0" : "::"), 0),
+                Direction.LISTEN, t == Transport.TCP ? "LISTEN" : "UNCONN",
+                p == null ? Attribution.unknown("socket gone before it was read") : Attribution.of(p), null,
+                InterceptionLevel.PASSIVE, 0);
+        bus.publish(o);
+        live.add(new LiveFlow(o, o.state(), new Counters(0, 0, 0, 0), System.currentTimeMillis()));
+        return o;
+    }
+
     /** Ends a flow: closed on the bus with these final counters, gone from the live list. */
     void close(FlowEvent.Opened o, long bytesOut, long bytesIn) {
         live.removeIf(f -> f.flowId() == o.flowId());

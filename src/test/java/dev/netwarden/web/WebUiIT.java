@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -283,6 +284,72 @@ class WebUiIT {
         delete.click();
         delete.click();
         waitFor(Duration.ofSeconds(10), d -> d.findElements(By.cssSelector("#rules-table tr[data-rule-id='" + ruleId + "']")).isEmpty() ? true : null);
+    }
+
+    /**
+     * The selects and the port box beside the filter narrow the live table as Sniffnet's Inspect
+     * filters do: "listening" leaves only listeners (their remote shown as *), and TCP on top of it only
+     * TCP listeners (UDP: only UDP ones); a port keeps the rows with that port at either end; the choices survive a reload of the page (session
+     * storage); a term the daemon cannot read is explained under the box; Clear shows everything again.
+     */
+    @Test
+    void theFieldSelectsNarrowTheTable() throws Exception {
+        Holder h = hold("127.0.0.2", OPEN_PORT, 120);
+        open("connections");
+        js().executeScript("sessionStorage.removeItem('netwarden.conns.filter'); sessionStorage.removeItem('netwarden.conns.fields')");
+        open("overview");
+        open("connections");
+        try {
+            waitFor(Duration.ofSeconds(15), d -> !rowsOfPid(h.process.pid()).isEmpty());
+
+            new Select(driver.findElement(By.id("conn-dir"))).selectByValue("listen");
+            waitFor(Duration.ofSeconds(10), d -> rowsOfPid(h.process.pid()).isEmpty() && !rows().isEmpty()
+                    && rows().stream().allMatch(r -> Set.of("LISTEN", "UNCONN").contains(cell(r, 8))) ? true : null);
+            assertThat(rows()).as("a listener's remote").allSatisfy(r -> assertThat(cell(r, 4)).isEqualTo("*"));
+            assertThat(rows()).as("the web UI's own listener").anySatisfy(r -> assertThat(cell(r, 3)).endsWith(":" + UI_PORT));
+
+            new Select(driver.findElement(By.id("conn-proto"))).selectByValue("tcp");
+            waitFor(Duration.ofSeconds(10), d -> !rows().isEmpty() && rows().stream().allMatch(r -> cell(r, 7).equals("tcp")
+                    && cell(r, 8).equals("LISTEN")) ? true : null);
+            screenshot("connections-filters", "desktop-light");
+
+            driver.navigate().refresh();
+            waitFor(Duration.ofSeconds(15), d -> !d.findElements(By.id("conn-dir")).isEmpty());
+            assertThat(new Select(driver.findElement(By.id("conn-dir"))).getFirstSelectedOption().getAttribute("value"))
+                    .as("kept for the session").isEqualTo("listen");
+            assertThat(new Select(driver.findElement(By.id("conn-proto"))).getFirstSelectedOption().getAttribute("value")).isEqualTo("tcp");
+            waitFor(Duration.ofSeconds(10), d -> !rows().isEmpty() && rows().stream().allMatch(r -> cell(r, 8).equals("LISTEN")) ? true : null);
+
+            new Select(driver.findElement(By.id("conn-proto"))).selectByValue("udp");
+            waitFor(Duration.ofSeconds(10), d -> rows().stream().allMatch(r -> cell(r, 7).equals("udp")) ? true : null);
+
+            new Select(driver.findElement(By.id("conn-dir"))).selectByValue("");
+            new Select(driver.findElement(By.id("conn-proto"))).selectByValue("");
+            WebElement port = driver.findElement(By.id("conn-port"));
+            port.sendKeys(String.valueOf(OPEN_PORT));
+            String suffix = ":" + OPEN_PORT;
+            waitFor(Duration.ofSeconds(10), d -> !rowsOfPid(h.process.pid()).isEmpty()
+                    && rows().stream().allMatch(r -> cell(r, 3).endsWith(suffix) || cell(r, 4).endsWith(suffix)) ? true : null);
+
+            filter("colour:red");
+            WebElement error = waitFor(Duration.ofSeconds(10), d -> displayed(d.findElement(By.id("conn-filter-error"))));
+            assertThat(error.getText()).contains("unknown field", "proto, port, state");
+            filter("");
+            waitFor(Duration.ofSeconds(10), d -> d.findElement(By.id("conn-filter-error")).isDisplayed() ? null : true);
+        } finally {
+            driver.findElement(By.id("conn-clear")).click();
+        }
+        waitFor(Duration.ofSeconds(10), d -> rows().stream().anyMatch(r -> cell(r, 8).equals("LISTEN"))
+                && !rowsOfPid(h.process.pid()).isEmpty() ? true : null);
+        assertThat(driver.findElement(By.id("conn-port")).getDomProperty("value")).isEmpty();
+    }
+
+    private static List<WebElement> rows() {
+        return driver.findElements(By.cssSelector("#conn-table tr[data-id]"));
+    }
+
+    private static String cell(WebElement row, int column) {
+        return row.findElements(By.tagName("td")).get(column).getDomProperty("textContent");
     }
 
     /** The overview's chart is drawn: a canvas in #overview-chart with coloured (stacked area) pixels. */

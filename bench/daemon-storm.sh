@@ -3,7 +3,7 @@
 # levels) and of opensnitchd, idle and under paced storms of new outbound TCP connections.
 #
 #   bench/daemon-storm.sh [--rates "0 100 1000 10000"] [--subjects "nw-passive nw-intercept osn"]
-#                         [--warmup S] [--duration S] [--out FILE]
+#                         [--warmup S] [--duration S] [--out FILE] [--slow-sink]
 #
 # Per rate R and subject, in fresh namespaces (so TIME_WAIT and conntrack never carry over):
 #   nw-bench-<pid>-c [veth0 198.18.0.1/24] <-> [veth1 198.18.0.2/24] nw-bench-<pid>-s
@@ -16,6 +16,9 @@
 # one core), PSS from /proc/PID/smaps_rollup (sampled each second: peak and end), the achieved rate.
 # netwarden's own record: connections to the sink in its history (warm-up + window) against the
 # connections made, and how many of them name a process.
+# --slow-sink runs the sink server under SCHED_IDLE (chrt -i): it then answers and closes late, so the
+# client's closed sockets wait in FIN-WAIT-2 for the sink's FIN (as behind a busy server). It checks
+# that those are recorded once (the TIME-WAIT mini-sockets the kernel leaves are no connections).
 #
 # Root only. Nothing is created in the root namespace: every namespace is nw-bench-*, made here and
 # deleted on exit (trap). opensnitchd runs only inside the client namespace, in its own mount
@@ -28,7 +31,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
 
-RATES="0 100 1000 10000" SUBJECTS="nw-passive nw-intercept osn" WARMUP=10 DURATION=15 OUT=""
+RATES="0 100 1000 10000" SUBJECTS="nw-passive nw-intercept osn" WARMUP=10 DURATION=15 OUT="" SLOW_SINK=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rates) RATES="$2"; shift 2;;
@@ -36,6 +39,7 @@ while [ $# -gt 0 ]; do
     --warmup) WARMUP="$2"; shift 2;;
     --duration) DURATION="$2"; shift 2;;
     --out) OUT="$2"; shift 2;;
+    --slow-sink) SLOW_SINK=1; shift;;
     -h|--help) sed -n '2,29p' "$0"; exit 0;;
     *) echo "unknown argument $1" >&2; exit 2;;
   esac
@@ -110,6 +114,7 @@ setup_net() {
   ip netns exec "$SRV" sysctl -qw net.core.somaxconn=65535 net.ipv4.tcp_max_syn_backlog=65535
   ip netns exec "$SRV" "$STORM_SERVER" server -a $DST -P $PORT -m $NPORTS -t 300 > "$work/server.out" 2> "$work/server.err" &
   SERVER_PID=$!
+  (( SLOW_SINK )) && chrt -a -i -p 0 "$SERVER_PID" > /dev/null
   local i
   for ((i = 0; i < 50; i++)); do grep -q listening "$work/server.err" 2>/dev/null && return 0; sleep 0.1; done
   log "server did not start: $(cat "$work/server.err")"; return 1
@@ -277,6 +282,7 @@ done
   echo "load average (1/5/15 min) at start: $LOAD0, at end: $(cut -d' ' -f1-3 /proc/loadavg);"
   echo "warm-up ${WARMUP} s at min(R, 1000) conn/s, measured window ${DURATION} s at R; $(nproc) cores; $(( SECONDS - t_start )) s in all."
   echo "NETWARDEN_JAVA_OPTS=${NETWARDEN_JAVA_OPTS:-(none)}; opensnitchd $("$OSN_BIN" -version 2>/dev/null || echo '-')."
+  (( SLOW_SINK )) && echo "The sink server ran under SCHED_IDLE (--slow-sink)."
   echo
   python3 - "$tsv" <<'EOF'
 import csv, sys

@@ -47,8 +47,17 @@ import java.util.function.LongSupplier;
  * lost (ENOBUFS, {@link #onDestroyNotificationsLost}) since it was last seen, or after
  * {@code destroyGrace} (a TCP socket can be alive but invisible: CLOSE and unhashed after the
  * peer's FIN while its program still holds it). Two misses, not one, because a dump walks hash
- * buckets in chunks and can skip a socket when its bucket changes between chunks. TCP TIME-WAIT, SYN-RECV mini-sockets and CLOSE are not flows (the
- * connection's real socket was already reported, with its destroy at TIME-WAIT entry).
+ * buckets in chunks and can skip a socket when its bucket changes between chunks.
+ *
+ * <p><b>Not flows.</b> TCP rows in TIME-WAIT, SYN-RECV mini-sockets (NEW_SYN_RECV) and CLOSE; and every
+ * TIME-WAIT mini-socket ({@link Sighting#timeWait()}) whatever state it shows. The last matters: when a
+ * program closes a connection and the peer acknowledges its FIN but has not sent its own yet, the
+ * kernel replaces the socket by a mini-socket showing FIN-WAIT-2 (for up to tcp_fin_timeout, 60 s) and
+ * destroys the socket, whose notification then records the connection. The mini-socket shows the same
+ * addresses but, when no one had asked for the socket's cookie before (a connection shorter than the
+ * poll), a cookie of its own that the kernel makes when a dump first shows it: no tombstone matches
+ * it, and opening it would record the connection a second time, as a flow that never gets a destroy
+ * notification (mini-sockets have none).
  *
  * <p><b>Races.</b> A cookie closed here is remembered (the last 65,536, ~11 minutes at 100
  * connections/s) so that a dump taken before a destroy notification but handled after it, or a
@@ -231,7 +240,7 @@ public final class FlowTracker {
         owners.beginRound();
         if (found.isEmpty()) {
             s = new Sighting(c.transport(), c.family(), c.local(), c.remote(), SocketState.UNKNOWN, 0, 0, c.uid(),
-                    Counters.UNKNOWN, SightingSource.PACKET);
+                    Counters.UNKNOWN, SightingSource.PACKET, false);
             attribution = Attribution.unknown(REASON_NO_SOCKET);
         } else {
             SocketEntry e = found.get();
@@ -241,7 +250,7 @@ public final class FlowTracker {
             s = sharedSocket
                     ? new Sighting(c.transport(), c.family(), c.local(), c.remote(),
                         netid == Netid.TCP ? SocketState.SYN_RECV : SocketState.ESTABLISHED, 0, 0, e.uid(),
-                        Counters.UNKNOWN, SightingSource.PACKET)
+                        Counters.UNKNOWN, SightingSource.PACKET, false)
                     : Sighting.of(e, c.transport(), SightingSource.PACKET);
         }
         String domain = domainOf(s);
@@ -330,6 +339,9 @@ public final class FlowTracker {
     private static boolean isFlow(Sighting s) {
         if (s.transport() != Transport.TCP) {
             return true;
+        }
+        if (s.timeWait()) {
+            return false; // whatever substate it shows: its socket was destroyed, and reported, already
         }
         return switch (s.state()) {
             case TIME_WAIT, NEW_SYN_RECV, CLOSE -> false;

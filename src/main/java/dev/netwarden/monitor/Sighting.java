@@ -17,6 +17,9 @@ import java.util.Objects;
  *                 more (orphaned after close, or at its destroy notification)
  * @param uid      the socket's owner uid, -1 when unknown
  * @param counters bytes and packets so far; {@link Counters#UNKNOWN} where the kernel tells none
+ * @param timeWait a TCP TIME-WAIT mini-socket ({@link SocketEntry#timeWait()}): what is left of a
+ *                 connection whose socket the kernel already destroyed (and reported), not a flow, even
+ *                 when its state reads FIN-WAIT-2
  */
 public record Sighting(
         Transport transport,
@@ -28,7 +31,8 @@ public record Sighting(
         long inode,
         int uid,
         Counters counters,
-        SightingSource source) {
+        SightingSource source,
+        boolean timeWait) {
 
     public Sighting {
         Objects.requireNonNull(transport, "transport is null");
@@ -55,7 +59,7 @@ public record Sighting(
                 ? Counters.UNKNOWN
                 : new Counters(info.bytesAcked(), info.bytesReceived(), info.segsOut(), info.segsIn());
         return new Sighting(transport, entry.family(), entry.local(), entry.remote(), entry.state(), entry.cookie(),
-                entry.inode(), entry.uid(), counters, source);
+                entry.inode(), entry.uid(), counters, source, entry.timeWait());
     }
 
     /** The transport of a sock_diag row: TCP, UDP or RAW by its netid. */

@@ -13,9 +13,10 @@ import java.util.Objects;
  * asks. On this loaded test machine that was 1.5-4 ms of kernel CPU per walk, most of an idle
  * daemon's poll, to learn nothing new.
  *
- * <p><b>When the last dump stands.</b> All of: it completed; it held listening sockets only (an
- * established socket's counters and state move without any other sign, and its flow should see
- * them each poll); the namespace's count of TCP sockets in the kernel's tables ({@code inuse} of
+ * <p><b>When the last dump stands.</b> All of: it completed; it held listening sockets only, besides
+ * TIME-WAIT mini-sockets (an established socket's counters and state move without any other sign,
+ * and its flow should see them each poll; a mini-socket is no flow to the tracker, so standing rows
+ * of one that has gone since change nothing); the namespace's count of TCP sockets in the kernel's tables ({@code inuse} of
  * {@code /proc/net/sockstat} and {@code sockstat6}, read before the dump and unchanged since, and
  * unchanged across the dump) is the same now; no destroy notification was handled since; and fewer
  * than {@code maxReuses} polls in a row stood on it. A socket that connects, listens or is accepted
@@ -73,7 +74,7 @@ final class TcpDumpGate {
         inUseAtDump = inUseBefore;
         destroysAtDump = destroysBefore;
         boolean quiet = inUseBefore >= 0 && inUseBefore == inUseAfter && destroysBefore == destroysAfter;
-        boolean listenersOnly = rows.stream().allMatch(s -> s.state() == SocketState.LISTEN);
+        boolean listenersOnly = rows.stream().allMatch(s -> s.state() == SocketState.LISTEN || s.timeWait());
         standing = complete && quiet && listenersOnly ? List.copyOf(rows) : null;
     }
 

@@ -22,6 +22,11 @@ import java.util.Objects;
  *                      sent for LISTEN and CLOSE sockets only): false for a dual-stack socket that also
  *                      takes IPv4; null when not reported (other states, IPv4, UNIX, the /proc fallback).
  *                      Binding a specific IPv6 address sets it, so it matters for wildcard ({@code ::}) sockets.
+ * @param timeWait      the row is a TCP TIME-WAIT mini-socket (the kernel's {@code inet_timewait_sock}, sock_diag
+ *                      timer 3), not the connection's socket: the kernel made it when the socket entered
+ *                      TIME-WAIT, or FIN-WAIT-2 after its program closed it, and destroyed the socket itself.
+ *                      {@code state} is then its substate (TIME-WAIT or FIN-WAIT-2, as ss shows). It has no
+ *                      inode, uid or tcp_info, and a cookie of its own unless the socket's was taken before.
  */
 public record SocketEntry(
         Netid netid,
@@ -39,7 +44,8 @@ public record SocketEntry(
         int interfaceIndex,
         TcpInfo tcpInfo,
         String congestion,
-        Boolean v6Only) {
+        Boolean v6Only,
+        boolean timeWait) {
 
     public static final int AF_UNIX = 1;
     public static final int AF_INET = 2;
@@ -57,6 +63,14 @@ public record SocketEntry(
         if (v6Only != null && family != AF_INET6) {
             throw new IllegalArgumentException("v6Only is for AF_INET6 sockets, not family " + family);
         }
+    }
+
+    /** A socket that is not a TIME-WAIT mini-socket (every source but a sock_diag TCP row with timer 3). */
+    public SocketEntry(Netid netid, int family, SocketState state, InetEndpoint local, InetEndpoint remote,
+                       String unixPath, long unixPeerInode, long recvQ, long sendQ, int uid, long inode, long cookie,
+                       int interfaceIndex, TcpInfo tcpInfo, String congestion, Boolean v6Only) {
+        this(netid, family, state, local, remote, unixPath, unixPeerInode, recvQ, sendQ, uid, inode, cookie,
+                interfaceIndex, tcpInfo, congestion, v6Only, false);
     }
 
     public boolean isIpv6() {

@@ -49,7 +49,7 @@ class FlowTrackerTest {
     private static Sighting tcp(long cookie, String local, int lport, String remote, int rport, SocketState state,
                                 long bytesOut, SightingSource source) throws Exception {
         return new Sighting(Transport.TCP, 2, ep(local, lport), ep(remote, rport), state, cookie, 0, 0,
-                new Counters(bytesOut, bytesOut / 2, 1, 1), source);
+                new Counters(bytesOut, bytesOut / 2, 1, 1), source, false);
     }
 
     @Test
@@ -101,7 +101,7 @@ class FlowTrackerTest {
     void tcpThatVanishesWaitsForItsDestroyButIcmpClosesAfterTwoCompleteDumps() throws Exception {
         FlowTracker t = tracker(SocketLookup.NONE);
         Sighting ping = new Sighting(Transport.ICMP, 2, ep("10.0.0.1", 7), ep("0.0.0.0", 0), SocketState.CLOSE, 0, 4242, 0,
-                Counters.UNKNOWN, SightingSource.DUMP);
+                Counters.UNKNOWN, SightingSource.DUMP, false);
         t.onDump(List.of(tcp(6, "10.0.0.1", 40001, "192.0.2.8", 80, SocketState.ESTABLISHED, 1, SightingSource.DUMP), ping), true);
         clock.addAndGet(1000);
         t.onDump(List.of(), false); // incomplete: counts for nothing
@@ -192,6 +192,69 @@ class FlowTrackerTest {
         t.onDestroyed(tcp(88, "10.0.0.1", 42000, "192.0.2.7", 80, SocketState.CLOSE, 9, SightingSource.DESTROY));
         assertThat(sink.closed(lost.flowId())).hasSize(1);
         assertThat(sink.of(FlowEvent.Opened.class).stream().map(FlowEvent.Opened::flowId).distinct()).hasSize(2);
+        sink.assertConsistent();
+    }
+
+    /** A dump row of a TIME-WAIT mini-socket as the kernel sends it: no inode, uid or tcp_info. */
+    private static Sighting timeWaitMiniSocket(long cookie, String local, int lport, String remote, int rport,
+                                               SocketState substate) throws Exception {
+        return new Sighting(Transport.TCP, 2, ep(local, lport), ep(remote, rport), substate, cookie, 0, 0,
+                Counters.UNKNOWN, SightingSource.DUMP, true);
+    }
+
+    /**
+     * The phantom of the 10,000 conn/s storm: the client closes, the sink acknowledges the FIN but has
+     * not closed yet, and the kernel swaps the client's socket (cookie 20, made only at its destroy
+     * notification) for a TIME-WAIT mini-socket showing FIN-WAIT-2, which the next dump gives a cookie
+     * of its own (21). Whichever of the notification and the dump is handled first (the destroy
+     * listener handles notifications up to 50 ms late), the connection is one flow, closed; nothing
+     * is left open for the daemon's stop to close as MONITOR-STOPPED.
+     */
+    @Test
+    void aFinWait2TimeWaitMiniSocketWithACookieOfItsOwnIsNotASecondFlowInEitherOrder() throws Exception {
+        FlowTracker t = tracker(SocketLookup.NONE);
+        // the notification first, then a dump showing the mini-socket
+        t.onDestroyed(tcp(20, "10.0.0.1", 40010, "192.0.2.8", 9000, SocketState.CLOSE, 1, SightingSource.DESTROY));
+        clock.addAndGet(30);
+        t.onDump(List.of(timeWaitMiniSocket(21, "10.0.0.1", 40010, "192.0.2.8", 9000, SocketState.FIN_WAIT2)), true);
+        // the dump first (taken after the swap, handled before the delayed notification)
+        t.onDump(List.of(timeWaitMiniSocket(31, "10.0.0.1", 40011, "192.0.2.8", 9001, SocketState.FIN_WAIT2)), true);
+        clock.addAndGet(50);
+        t.onDestroyed(tcp(30, "10.0.0.1", 40011, "192.0.2.8", 9001, SocketState.CLOSE, 1, SightingSource.DESTROY));
+        // later dumps show the mini-sockets in TIME-WAIT once the sink's FIN came
+        clock.addAndGet(1000);
+        t.onDump(List.of(timeWaitMiniSocket(21, "10.0.0.1", 40010, "192.0.2.8", 9000, SocketState.TIME_WAIT),
+                timeWaitMiniSocket(31, "10.0.0.1", 40011, "192.0.2.8", 9001, SocketState.TIME_WAIT)), true);
+        assertThat(sink.of(FlowEvent.Opened.class)).extracting(FlowEvent.Opened::socketCookie).containsExactly(20L, 30L);
+        assertThat(t.liveFlows()).isZero();
+        t.closeAll();
+        assertThat(sink.of(FlowEvent.Closed.class)).extracting(FlowEvent.Closed::finalState).containsExactly("CLOSE", "CLOSE");
+        sink.assertConsistent();
+    }
+
+    /**
+     * A connection seen alive gave its socket a cookie, which the mini-socket inherits: a dump handled
+     * before the delayed notification shows the flow's own cookie as FIN-WAIT-2 mini-socket. It neither
+     * updates the flow (no counters, not its socket) nor opens a new one, and the notification closes the
+     * flow with the socket's final counters. A real FIN-WAIT-2 socket (a program that shut down its
+     * sending side and still reads) stays a flow.
+     */
+    @Test
+    void aMiniSocketWithTheFlowsOwnCookieLeavesItToItsDestroyAndARealFinWait2SocketIsStillAFlow() throws Exception {
+        FlowTracker t = tracker(SocketLookup.NONE);
+        t.onDump(List.of(tcp(40, "10.0.0.1", 40020, "192.0.2.8", 9002, SocketState.ESTABLISHED, 5, SightingSource.DUMP),
+                tcp(41, "10.0.0.1", 40021, "192.0.2.8", 9003, SocketState.FIN_WAIT2, 6, SightingSource.DUMP)), true);
+        clock.addAndGet(1000);
+        t.onDump(List.of(timeWaitMiniSocket(40, "10.0.0.1", 40020, "192.0.2.8", 9002, SocketState.FIN_WAIT2),
+                tcp(41, "10.0.0.1", 40021, "192.0.2.8", 9003, SocketState.FIN_WAIT2, 6, SightingSource.DUMP)), true);
+        t.onDestroyed(tcp(40, "10.0.0.1", 40020, "192.0.2.8", 9002, SocketState.CLOSE, 8, SightingSource.DESTROY));
+        assertThat(sink.of(FlowEvent.Opened.class)).extracting(FlowEvent.Opened::socketCookie).containsExactly(40L, 41L);
+        assertThat(sink.of(FlowEvent.Updated.class)).isEmpty();
+        assertThat(sink.of(FlowEvent.Closed.class)).singleElement().satisfies(c -> {
+            assertThat(c.finalState()).isEqualTo("CLOSE");
+            assertThat(c.counters().bytesOut()).isEqualTo(8);
+        });
+        assertThat(t.snapshot()).singleElement().satisfies(f -> assertThat(f.state()).isEqualTo("FIN-WAIT-2"));
         sink.assertConsistent();
     }
 

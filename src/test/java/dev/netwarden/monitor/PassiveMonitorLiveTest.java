@@ -277,6 +277,45 @@ class PassiveMonitorLiveTest {
         }
     }
 
+    /**
+     * A client closes while its peer keeps the connection open: the kernel acknowledges the FIN, destroys
+     * the client's socket (its notification records the connection) and leaves a TIME-WAIT mini-socket
+     * showing FIN-WAIT-2 for up to 60 s, with a cookie of its own when the socket's was never asked for.
+     * The polls that see the mini-socket must not record the connection a second time (in the 10,000
+     * conn/s storm such rows were left open until the daemon stopped: MONITOR-STOPPED phantoms).
+     */
+    @Test
+    void aClientClosedWhileItsPeerHoldsOnIsRecordedOnceNotAgainFromItsFinWait2MiniSocket() throws Exception {
+        CollectingSink sink = new CollectingSink();
+        String halfClose = """
+                import socket, time
+                l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                l.bind(('127.0.0.1', 7700)); l.listen(8)
+                c = socket.create_connection(('127.0.0.1', 7700)); a, _ = l.accept()
+                port = c.getsockname()[1]; c.close()
+                print('closed', port, flush=True)
+                time.sleep(60)
+                """;
+        try (TestNamespace ns = TestNamespace.create("mon-finw2");
+             PassiveMonitor m = monitor(ns, sink, Duration.ofMillis(100), DomainLookup.NONE)) {
+            Process holder = ns.start("python3", "-c", halfClose);
+            try {
+                int cport = port(expect(holder, "closed"));
+                FlowEvent.Opened client = awaitOne(sink, o -> o.local().port() == cport);
+                awaitClosed(sink, client.flowId());
+                String ss = ns.exec(10, "ss", "-tanoH", "state", "fin-wait-2", "sport", "= :" + cport);
+                assertThat(ss).as("the kernel left a FIN-WAIT-2 mini-socket").contains("timewait");
+                long polls = m.stats().poller().polls();
+                assertThat(sink.await(x -> m.stats().poller().polls() >= polls + 5, 20_000)).as("5 more polls").isTrue();
+                assertThat(sink.opened(o -> o.local().port() == cport)).as("the client's connection, once").hasSize(1);
+                assertThat(m.tracker().snapshot()).noneMatch(f -> f.opened().local().port() == cport);
+            } finally {
+                holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        sink.assertConsistent();
+    }
+
     @Test
     void aConnectionShorterThanThePollIsRecordedFromItsDestroyAsUnknownNeverAsAWrongProcess() throws Exception {
         CollectingSink sink = new CollectingSink();

@@ -16,7 +16,7 @@ class TcpDumpGateTest {
     private static Sighting socket(SocketState state, int port) throws Exception {
         InetAddress lo = InetAddress.getByName("127.0.0.1");
         return new Sighting(Transport.TCP, 2, new InetEndpoint(lo, port),
-                new InetEndpoint(InetAddress.getByName("0.0.0.0"), 0), state, port, port, 0, Counters.UNKNOWN, SightingSource.DUMP);
+                new InetEndpoint(InetAddress.getByName("0.0.0.0"), 0), state, port, port, 0, Counters.UNKNOWN, SightingSource.DUMP, false);
     }
 
     @Test
@@ -64,6 +64,19 @@ class TcpDumpGateTest {
         assertThat(gate.standing(0, 0)).as("a notification during the dump").isNull();
         gate.dumped(List.of(), true, -1, -1, 0, 0);
         assertThat(gate.standing(-1, 0)).as("count unknown").isNull();
+    }
+
+    @Test
+    void timeWaitMiniSocketsBesideTheListenersLetTheDumpStandButARealFinWait2SocketDoesNot() throws Exception {
+        TcpDumpGate gate = new TcpDumpGate(9);
+        Sighting s = socket(SocketState.FIN_WAIT2, 40001);
+        Sighting mini = new Sighting(s.transport(), s.family(), s.local(), s.remote(), s.state(), s.cookie(), 0, 0,
+                s.counters(), s.source(), true);
+        List<Sighting> rows = List.of(socket(SocketState.LISTEN, 80), mini);
+        gate.dumped(rows, true, 1, 1, 0, 0);
+        assertThat(gate.standing(1, 0)).as("a mini-socket is no flow").isEqualTo(rows);
+        gate.dumped(List.of(socket(SocketState.LISTEN, 80), s), true, 2, 2, 0, 0);
+        assertThat(gate.standing(2, 0)).as("a half-closed socket's counters move").isNull();
     }
 
     @Test

@@ -29,8 +29,9 @@ import static dev.netwarden.linux.netlink.NetlinkLayouts.U8;
  * to an IPv4 peer has family 10 and {@code Inet4Address} endpoints (Java turns ::ffff:a.b.c.d into
  * IPv4). For RAW sockets the local "port" is the IP protocol number, as the kernel reports it.
  * INET_DIAG_SKV6ONLY becomes {@link SocketEntry#v6Only()} (null when absent). For a
- * LISTEN socket rqueue/wqueue are the accept queue and backlog. The timer/expires fields have no place
- * in {@link SocketEntry} and are not read.
+ * LISTEN socket rqueue/wqueue are the accept queue and backlog. Of the timer fields only one value is
+ * read: timer {@value #TIMER_TIME_WAIT} on a TCP row marks a TIME-WAIT mini-socket
+ * ({@link SocketEntry#timeWait()}), which can show the state FIN-WAIT-2; expires is not read.
  *
  * <p>Pure apart from its address cache (which only changes which equal object is returned). Bad bytes
  * throw {@link MalformedNetlinkException} and nothing else. Not thread-safe: one parser per dump.
@@ -39,6 +40,12 @@ public final class InetDiagParser {
     public static final int AF_INET = SocketEntry.AF_INET;
     public static final int AF_INET6 = SocketEntry.AF_INET6;
     public static final int MSG_LENGTH = 72;
+    /**
+     * idiag_timer of a TIME-WAIT mini-socket (inet_diag.c, inet_twsk_diag_fill; a full socket reports
+     * 0, 1, 2 or 4). Its idiag_state is the substate: TIME-WAIT, or FIN-WAIT-2 when the socket was
+     * closed by its program and its FIN acknowledged before the peer's FIN came.
+     */
+    public static final int TIMER_TIME_WAIT = 3;
 
     public static final int INET_DIAG_MEMINFO = 1;
     public static final int INET_DIAG_INFO = 2;
@@ -126,6 +133,7 @@ public final class InetDiagParser {
             throw new MalformedNetlinkException("inet_diag_msg with family " + family);
         }
         SocketState state = SocketState.fromCode(Byte.toUnsignedInt(seg.get(U8, offset + 1)));
+        boolean timeWait = netid == Netid.TCP && Byte.toUnsignedInt(seg.get(U8, offset + 2)) == TIMER_TIME_WAIT;
         int sport = Short.toUnsignedInt(seg.get(BE16, offset + 4));
         int dport = Short.toUnsignedInt(seg.get(BE16, offset + 6));
         InetEndpoint local = new InetEndpoint(addresses.get(seg, offset + 8, ipv6), sport);
@@ -162,7 +170,7 @@ public final class InetDiagParser {
             }
         }
         return new SocketEntry(netid, family, state, local, remote, null, 0, rqueue, wqueue, uid, inode, cookie,
-                ifIndex, tcpInfo, congestion, v6Only);
+                ifIndex, tcpInfo, congestion, v6Only, timeWait);
     }
 
     static String cString(MemorySegment seg, long offset, int max) {

@@ -87,6 +87,12 @@ final class ConnectionsApi {
             throw ApiError.conflict("connection " + id + " is " + flow.opened().transport().label()
                     + ": only TCP connections can be ended");
         }
+        var owner = flow.opened().attribution().process();
+        if (owner != null && owner.info().pid() == ProcessHandle.current().pid()) {
+            // The daemon's own sockets are this page's connection and the UI's listener: ending one cuts the user off.
+            throw ApiError.conflict("connection " + id + " belongs to the netwarden daemon itself (the web UI or its"
+                    + " clients): it is not ended from here");
+        }
         if (!parts.closeConnection(flow.opened().local(), flow.opened().remote())) {
             throw ApiError.notFound("connection " + id + " is already gone");
         }

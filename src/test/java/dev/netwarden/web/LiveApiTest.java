@@ -210,9 +210,11 @@ class LiveApiTest {
         FlowEvent.Opened tcp = web.open(Transport.TCP, curl, "192.0.2.50", 443, "a.example", 1_000, 9_000);
         web.open(Transport.TCP, curl, "192.0.2.51", 443, "a.example", 1_000, 1_000);
         FlowEvent.Opened udp = web.open(Transport.UDP, dig, "192.0.2.53", 53, null, 100, 100);
+        var self = WebFixture.process((int) ProcessHandle.current().pid(), "java", "/usr/bin/java", "root", List.of("java"));
+        FlowEvent.Opened own = web.open(Transport.TCP, self, "192.0.2.60", 443, null, 10, 10);
         web.server.sampler().sample();
         JsonNode ov = web.get("/api/overview?minutes=5").json();
-        assertThat(ov.get("counters").get("connections").asInt()).isEqualTo(3);
+        assertThat(ov.get("counters").get("connections").asInt()).isEqualTo(4);
         assertThat(ov.get("series").get("t").size()).isEqualTo(300);
         assertThat(ov.get("series").get("in").size()).isEqualTo(300);
         assertThat(ov.get("series").get("apps").findValuesAsString("app")).contains("curl", "dig");
@@ -228,6 +230,9 @@ class LiveApiTest {
         assertThat(procs.get(0).get("bytesIn").asLong()).isEqualTo(10_000);
 
         assertThat(web.call("DELETE", "/api/connections/" + udp.flowId(), null).status()).isEqualTo(409);
+        WebFixture.Answer ownKill = web.call("DELETE", "/api/connections/" + own.flowId(), null);
+        assertThat(ownKill.status()).isEqualTo(409);
+        assertThat(ownKill.body()).contains("netwarden daemon itself");
         assertThat(web.call("DELETE", "/api/connections/abc", null).status()).isEqualTo(400);
         assertThat(web.call("DELETE", "/api/connections/123456789", null).status()).isEqualTo(404);
         WebFixture.Answer killed = web.call("DELETE", "/api/connections/" + tcp.flowId(), null);

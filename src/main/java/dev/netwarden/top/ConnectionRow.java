@@ -121,7 +121,8 @@ final class ConnectionRow {
 
     private static String endpoint(InetEndpoint e) {
         StringBuilder sb = new StringBuilder(24);
-        boolean v6 = e.address().getAddress().length == 16;
+        // A wildcard is "*" in both families ("[*]" would read as an address); only real IPv6 addresses get brackets.
+        boolean v6 = e.address().getAddress().length == 16 && !e.address().isAnyLocalAddress();
         if (v6) {
             sb.append('[');
         }

@@ -17,14 +17,18 @@ import dev.netwarden.linux.sysfs.NetInterfaces;
 import java.util.Optional;
 import dev.netwarden.intercept.QueuedPacketAttributor;
 import dev.netwarden.intercept.FailPolicy;
+import dev.netwarden.intercept.InterceptCounters;
 import dev.netwarden.intercept.InterceptLoop;
 import dev.netwarden.intercept.InterceptRules;
 import dev.netwarden.linux.nfqueue.NfQueue;
 import dev.netwarden.linux.nfqueue.NfQueueConfig;
 import dev.netwarden.linux.nfqueue.QueuedPacket;
+import dev.netwarden.linux.nfqueue.Verdict;
 import dev.netwarden.packet.IpPacket;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,6 +47,14 @@ import java.util.logging.Logger;
  * {@link #REJECT_MARK}, which the filter-table chain installed with the queue rules turns into a TCP
  * reset or ICMP unreachable. Rules are bound to the queue before they are installed, re-checked every
  * few seconds and restored if someone removed them, and removed on stop.
+ *
+ * <p>Several queues ({@code intercept.queues}): new connections are spread over queues
+ * {@code queue_num .. queue_num + K - 1} by the sending CPU, one {@link InterceptLoop} thread each,
+ * all sharing one {@link Firewall} (its counters are adders; the tracker, owners, rules and prompt
+ * broker are thread-safe). Why: one loop thread's CPU per connection capped the rate; the verdict
+ * send (the kernel re-injecting the packets) and the rules then run on as many threads. A held packet
+ * is named to the broker by its queue and id, and its late verdict goes to that queue's loop only.
+ * DNS answers (with {@code queue_dns}) stay on the first queue.
  */
 final class InterceptService implements Service {
     private static final Logger LOG = Logger.getLogger("netwarden.intercept");
@@ -66,7 +78,8 @@ final class InterceptService implements Service {
     private PromptBroker prompts;
     private final AtomicLong rulesRestored = new AtomicLong();
     private InterceptRules rules;
-    private InterceptLoop loop;
+    /** One loop per queue, loop i serving queue {@code queue_num + i}. */
+    private volatile List<InterceptLoop> loops = List.of();
     private QueuedPacketAttributor attributor;
     private ScheduledExecutorService ruleChecker;
 
@@ -98,18 +111,12 @@ final class InterceptService implements Service {
     @Override
     public void start() throws Exception {
         boolean failOpen = config.failPolicy() == FailPolicy.OPEN;
-        NfQueueConfig queueConfig = NfQueueConfig.headersOnly(config.queueNum(), failOpen)
-                .withMaxQueueLength(config.queueMaxlen()).withRejectMark(REJECT_MARK);
-        if (config.queueDns()) {
-            queueConfig = queueConfig.withCopyRange(NfQueueConfig.WHOLE_PACKET);
-        }
+        int queueCount = config.effectiveQueues();
         InterceptRules.Options options = InterceptRules.Options.outbound(config.queueNum(), config.failPolicy())
-                .withInbound(config.inbound()).withIpv6(true).withRejectMark(REJECT_MARK);
+                .withInbound(config.inbound()).withIpv6(true).withRejectMark(REJECT_MARK).withQueueCount(queueCount);
         if (config.queueDns()) {
             options = options.withDnsAnswerQueue(config.queueNum());
         }
-        // Bind first: with fail-closed rules and no listener, every new connection would be dropped.
-        NfQueue queue = NfQueue.open(queueConfig, 200);
         attributor = new QueuedPacketAttributor(monitor.tracker());
         RuleMatcher matcher = facts -> {
             Optional<RuleMatch> m = ruleEngine.match(facts);
@@ -123,9 +130,24 @@ final class InterceptService implements Service {
         NetInterfaces interfaces = NetInterfaces.current();
         firewall = new Firewall(attributor, matcher, firewallConfig.defaultAction(), prompts, events, System::currentTimeMillis,
                 interfaces::nameOf);
-        loop = InterceptLoop.startHolding(queue, this::decide, config.failPolicy());
+        // Bind first: with fail-closed rules and no listener, every new connection would be dropped.
+        List<InterceptLoop> started = new ArrayList<>(queueCount);
+        try {
+            for (int i = 0; i < queueCount; i++) {
+                NfQueueConfig queueConfig = NfQueueConfig.headersOnly(config.queueNum() + i, failOpen)
+                        .withMaxQueueLength(config.queueMaxlen()).withRejectMark(REJECT_MARK);
+                if (config.queueDns() && i == 0) {
+                    queueConfig = queueConfig.withCopyRange(NfQueueConfig.WHOLE_PACKET);
+                }
+                started.add(InterceptLoop.startHolding(NfQueue.open(queueConfig, 200), this::decide, config.failPolicy()));
+            }
+        } catch (Exception | Error e) {
+            started.forEach(InterceptLoop::close);
+            throw e;
+        }
+        loops = List.copyOf(started);
         if (prompts != null) {
-            prompts.attach(loop::verdict);
+            prompts.attach(this::lateVerdict);
         }
         rules = InterceptRules.of(options);
         try {
@@ -135,12 +157,27 @@ final class InterceptService implements Service {
             }
             rules.install();
         } catch (Exception e) {
-            loop.close();
+            loops.forEach(InterceptLoop::close);
             throw e;
+        }
+        if (queueCount > 1) {
+            LOG.info(() -> "new connections spread over queues " + config.queueNum() + ".." + (config.queueNum() + queueCount - 1)
+                    + ", one loop thread each");
         }
         ruleChecker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("nw-rule-check").unstarted(r));
         long every = RULE_CHECK_INTERVAL.toMillis();
         ruleChecker.scheduleWithFixedDelay(this::checkRules, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** A held packet's verdict, to the loop of the queue that holds it (another queue's loop would not know its id). */
+    private void lateVerdict(int queueNumber, int packetId, Verdict verdict) {
+        int i = queueNumber - config.queueNum();
+        List<InterceptLoop> all = loops;
+        if (i >= 0 && i < all.size()) {
+            all.get(i).verdict(packetId, verdict);
+        } else {
+            LOG.warning(() -> "verdict for packet " + packetId + " of queue " + queueNumber + ", which no loop serves: ignored");
+        }
     }
 
     private Decision decide(QueuedPacket packet) throws Exception {
@@ -193,14 +230,28 @@ final class InterceptService implements Service {
             if (prompts != null) {
                 prompts.close();
             }
-            loop.close();
+            loops.forEach(InterceptLoop::close);
         }
     }
 
     @Override
     public Map<String, Object> stats() {
-        Map<String, Object> m = StatsMap.of(loop.counters());
-        m.put("running", loop.isRunning());
+        InterceptCounters sum = InterceptCounters.ZERO;
+        Map<String, Object> perQueue = new LinkedHashMap<>(); // queue number → its loop's share
+        boolean running = !loops.isEmpty();
+        for (InterceptLoop l : loops) {
+            InterceptCounters c = l.counters();
+            sum = sum.plus(c);
+            running &= l.isRunning();
+            Map<String, Object> q = new LinkedHashMap<>();
+            q.put("running", l.isRunning());
+            q.put("queued", c.queued());
+            q.put("held", c.held());
+            perQueue.put(Integer.toString(l.queueNumber()), q);
+        }
+        Map<String, Object> m = StatsMap.of(sum);
+        m.put("running", running);
+        m.put("queues", perQueue);
         m.put("fail_policy", config.failPolicy().name().toLowerCase(java.util.Locale.ROOT));
         m.put("firewall", firewall.stats());
         m.put("rules_restored", rulesRestored.get());

@@ -22,7 +22,8 @@ import java.util.function.LongSupplier;
  * or a prompt that holds the packet ({@link PromptBroker}). Every decision is published as a
  * {@link FlowEvent.Decided} (history shows it per connection).
  *
- * <p>Runs on the intercept loop's thread; the rule matcher must not block. A packet that is not the
+ * <p>Runs on the intercept loops' threads (one per queue, several at once: state here is counters
+ * and thread-safe collaborators only); the rule matcher must not block. A packet that is not the
  * start of a connection this can read (unparsable, a later fragment) is accepted as the monitor
  * always did: there is nothing to match a rule on, and the conntrack NEW rule only queues first
  * packets. A failing matcher throws, and the loop applies its fail policy.
@@ -77,7 +78,7 @@ public final class Firewall implements HoldingHandler {
             return decided(opened, m.action(), m.ruleId(), m.explanation());
         }
         if (defaultAction == DefaultAction.PROMPT) {
-            if (prompts.hold(facts, opened.flowId(), packet.packetId())) {
+            if (prompts.hold(facts, opened.flowId(), packet.queueNumber(), packet.packetId())) {
                 prompted.increment();
                 return Decision.HOLD;
             }

@@ -83,7 +83,8 @@ public final class PromptBroker implements AutoCloseable {
         final ConnectionFacts facts;
         final long createdMillis;
         final long deadlineMillis;
-        final List<Integer> packets = new ArrayList<>();
+        /** Held packets: queue number in the high 32 bits, packet id in the low ones. */
+        final List<Long> packets = new ArrayList<>();
         final Set<Long> flows = new HashSet<>();
         ScheduledFuture<?> timer;
 
@@ -130,7 +131,7 @@ public final class PromptBroker implements AutoCloseable {
     }
 
     /**
-     * Where held packets' verdicts go (the intercept loop, which exists only after its handler):
+     * Where held packets' verdicts go (the intercept loops, which exist only after their handler):
      * must be set before the first {@link #hold}.
      */
     public void attach(VerdictSink sink) {
@@ -138,11 +139,11 @@ public final class PromptBroker implements AutoCloseable {
     }
 
     /**
-     * Holds packet {@code packetId} of flow {@code flowId} on the question for its app and destination,
-     * asking a new one if none is pending. Returns true when held; false when a limit refused it
-     * (the caller must then drop the packet).
+     * Holds packet {@code packetId} of queue {@code queueNumber}, of flow {@code flowId}, on the question
+     * for its app and destination, asking a new one if none is pending. Returns true when held; false
+     * when a limit refused it (the caller must then drop the packet).
      */
-    public boolean hold(ConnectionFacts facts, long flowId, int packetId) {
+    public boolean hold(ConnectionFacts facts, long flowId, int queueNumber, int packetId) {
         Objects.requireNonNull(facts, "facts is null");
         if (verdicts == null) {
             throw new IllegalStateException("no verdict sink attached");
@@ -166,7 +167,7 @@ public final class PromptBroker implements AutoCloseable {
                 refused++;
                 return false;
             }
-            q.packets.add(packetId);
+            q.packets.add(((long) queueNumber << 32) | (packetId & 0xFFFF_FFFFL));
             q.flows.add(flowId);
             version++;
             lock.notifyAll();
@@ -350,15 +351,15 @@ public final class PromptBroker implements AutoCloseable {
     /** Sends the verdict for every held packet and a decision per connection (outside the lock). */
     private void release(Released r) {
         Verdict v = verdictOf(r.action());
-        List<Integer> packets;
+        List<Long> packets;
         List<Long> flows;
         synchronized (lock) { // hold() may have added to it until take(); nothing adds after
             packets = List.copyOf(r.question().packets);
             flows = List.copyOf(r.question().flows);
         }
         VerdictSink sink = verdicts;
-        for (int id : packets) {
-            sink.verdict(id, v);
+        for (long held : packets) {
+            sink.verdict((int) (held >>> 32), (int) held, v);
         }
         long now = clock.getAsLong();
         for (long flow : flows) {

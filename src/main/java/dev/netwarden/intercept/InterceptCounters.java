@@ -21,4 +21,14 @@ package dev.netwarden.intercept;
 public record InterceptCounters(long queued, long accepted, long dropped, long rejected, long handlerErrors,
                                 long malformed, long overruns, long verdictErrors, int held, long holds,
                                 long holdsRefused, long lateVerdicts, long lateUnknown) {
+    /** Nothing done yet: the start of a sum. */
+    public static final InterceptCounters ZERO = new InterceptCounters(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** Both loops' counters added up: what several loops (one per queue) did together. */
+    public InterceptCounters plus(InterceptCounters o) {
+        return new InterceptCounters(queued + o.queued, accepted + o.accepted, dropped + o.dropped, rejected + o.rejected,
+                handlerErrors + o.handlerErrors, malformed + o.malformed, overruns + o.overruns, verdictErrors + o.verdictErrors,
+                held + o.held, holds + o.holds, holdsRefused + o.holdsRefused, lateVerdicts + o.lateVerdicts,
+                lateUnknown + o.lateUnknown);
+    }
 }

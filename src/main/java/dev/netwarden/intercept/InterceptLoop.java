@@ -236,6 +236,11 @@ public final class InterceptLoop implements AutoCloseable {
         }
     }
 
+    /** The queue this loop serves. */
+    public int queueNumber() {
+        return queue.config().queueNumber();
+    }
+
     public FailPolicy failPolicy() {
         return policy;
     }

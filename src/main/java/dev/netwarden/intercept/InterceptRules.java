@@ -14,6 +14,7 @@ import java.util.OptionalInt;
  * <pre>
  *   -I OUTPUT 1 -j NETWARDEN-OUT
  *   -A NETWARDEN-OUT -m conntrack --ctstate NEW -j NFQUEUE --queue-num N [--queue-bypass]
+ *   (with K &gt; 1 queues: ... -j NFQUEUE --queue-balance N:N+K-1 [--queue-bypass] --queue-cpu-fanout)
  *   (inbound or DNS option)
  *   -I INPUT 1 -j NETWARDEN-IN
  *   -A NETWARDEN-IN -p udp --sport 53 -j NFQUEUE --queue-num D [--queue-bypass]       (DNS answers)
@@ -36,6 +37,14 @@ import java.util.OptionalInt;
  * loopback connection's SYN was already queued on its way out; queueing it again on the way in
  * would show one connection twice. {@code --queue-bypass} only with {@link FailPolicy#OPEN}: with
  * nobody bound to the queue, bypass accepts and its absence drops.
+ *
+ * <p>Several queues ({@link Options#queueCount()} &gt; 1): new connections are spread over queues N to
+ * N+K-1 by the CPU that sends the packet ({@code --queue-cpu-fanout}), so one reader thread per queue
+ * shares the verdict work. Why by CPU rather than the default hash: the hash covers only the two
+ * addresses and the protocol, so every connection between the same two hosts (one busy client, one
+ * server) lands in one queue. Consequence: packets of one flow (a SYN and its retransmit) may reach
+ * different queues; a reader must not assume otherwise (a held packet is named by queue and id).
+ * DNS answers always go to their own single queue: they are few, and in one queue their order holds.
  *
  * <p>Conntrack NEW means "no reply seen yet": a TCP SYN (and its retransmits), every UDP datagram
  * of a flow until the first answer, an ICMP echo request. Established traffic is never queued.
@@ -68,12 +77,23 @@ public final class InterceptRules {
      * @param ipv6            also install for ip6tables
      * @param rejectMark      the mark of packets given a REJECT verdict (the filter table's reject
      *                        chain matches it); 0 = no reject chain (REJECT is then sent as DROP)
+     * @param queueCount      new connections go to queues {@code queueNumber .. queueNumber + queueCount - 1},
+     *                        spread by sending CPU; 1 = the one queue {@code queueNumber}
      */
     public record Options(int queueNumber, FailPolicy failPolicy, boolean inbound, OptionalInt dnsAnswerQueue, boolean ipv6,
-                          int rejectMark) {
+                          int rejectMark, int queueCount) {
+        /** Most queues one daemon spreads connections over. */
+        public static final int MAX_QUEUES = 64;
+
         public Options {
             if (queueNumber < 0 || queueNumber > 0xFFFF) {
                 throw new IllegalArgumentException("queue number " + queueNumber + " outside 0..65535");
+            }
+            if (queueCount < 1 || queueCount > MAX_QUEUES) {
+                throw new IllegalArgumentException("queue count " + queueCount + " outside 1.." + MAX_QUEUES);
+            }
+            if (queueNumber + queueCount - 1 > 0xFFFF) {
+                throw new IllegalArgumentException("queues " + queueNumber + ".." + (queueNumber + queueCount - 1) + " go beyond 65535");
             }
             Objects.requireNonNull(failPolicy, "failPolicy is null");
             Objects.requireNonNull(dnsAnswerQueue, "dnsAnswerQueue is null");
@@ -86,23 +106,28 @@ public final class InterceptRules {
 
         /** Outbound new connections only, IPv4 and IPv6. */
         public static Options outbound(int queueNumber, FailPolicy failPolicy) {
-            return new Options(queueNumber, failPolicy, false, OptionalInt.empty(), true, 0);
+            return new Options(queueNumber, failPolicy, false, OptionalInt.empty(), true, 0, 1);
+        }
+
+        /** New connections spread over {@code count} queues from {@link #queueNumber()} on. */
+        public Options withQueueCount(int count) {
+            return new Options(queueNumber, failPolicy, inbound, dnsAnswerQueue, ipv6, rejectMark, count);
         }
 
         public Options withRejectMark(int mark) {
-            return new Options(queueNumber, failPolicy, inbound, dnsAnswerQueue, ipv6, mark);
+            return new Options(queueNumber, failPolicy, inbound, dnsAnswerQueue, ipv6, mark, queueCount);
         }
 
         public Options withInbound(boolean on) {
-            return new Options(queueNumber, failPolicy, on, dnsAnswerQueue, ipv6, rejectMark);
+            return new Options(queueNumber, failPolicy, on, dnsAnswerQueue, ipv6, rejectMark, queueCount);
         }
 
         public Options withDnsAnswerQueue(int queue) {
-            return new Options(queueNumber, failPolicy, inbound, OptionalInt.of(queue), ipv6, rejectMark);
+            return new Options(queueNumber, failPolicy, inbound, OptionalInt.of(queue), ipv6, rejectMark, queueCount);
         }
 
         public Options withIpv6(boolean on) {
-            return new Options(queueNumber, failPolicy, inbound, dnsAnswerQueue, on, rejectMark);
+            return new Options(queueNumber, failPolicy, inbound, dnsAnswerQueue, on, rejectMark, queueCount);
         }
     }
 
@@ -144,11 +169,11 @@ public final class InterceptRules {
 
     private static List<ChainSpec> chainSpecs(Options o, boolean ipv6) {
         List<ChainSpec> specs = new ArrayList<>();
-        specs.add(new ChainSpec(TABLE, OUT_CHAIN, "OUTPUT", List.of(newConnections(o.queueNumber(), o.failPolicy(), List.of()))));
+        specs.add(new ChainSpec(TABLE, OUT_CHAIN, "OUTPUT", List.of(newConnections(o, List.of()))));
         List<List<String>> in = new ArrayList<>();
-        o.dnsAnswerQueue().ifPresent(q -> in.add(queue(List.of("-p", "udp", "--sport", "53"), q, o.failPolicy())));
+        o.dnsAnswerQueue().ifPresent(q -> in.add(queue(List.of("-p", "udp", "--sport", "53"), q, 1, o.failPolicy())));
         if (o.inbound()) {
-            in.add(newConnections(o.queueNumber(), o.failPolicy(), List.of("!", "-i", "lo")));
+            in.add(newConnections(o, List.of("!", "-i", "lo")));
         }
         if (!in.isEmpty()) {
             specs.add(new ChainSpec(TABLE, IN_CHAIN, "INPUT", List.copyOf(in)));
@@ -172,17 +197,25 @@ public final class InterceptRules {
         return chainSpecs(options, ipt.family().equals("ipv6"));
     }
 
-    private static List<String> newConnections(int queue, FailPolicy policy, List<String> prefix) {
+    private static List<String> newConnections(Options o, List<String> prefix) {
         List<String> match = new ArrayList<>(prefix);
         match.addAll(List.of("-m", "conntrack", "--ctstate", "NEW"));
-        return queue(match, queue, policy);
+        return queue(match, o.queueNumber(), o.queueCount(), o.failPolicy());
     }
 
-    private static List<String> queue(List<String> match, int queue, FailPolicy policy) {
+    /** The NFQUEUE target, options in the order {@code iptables -S} prints them (so {@code -C} and listings agree). */
+    private static List<String> queue(List<String> match, int queue, int count, FailPolicy policy) {
         List<String> rule = new ArrayList<>(match);
-        rule.addAll(List.of("-j", "NFQUEUE", "--queue-num", Integer.toString(queue)));
+        if (count == 1) {
+            rule.addAll(List.of("-j", "NFQUEUE", "--queue-num", Integer.toString(queue)));
+        } else {
+            rule.addAll(List.of("-j", "NFQUEUE", "--queue-balance", queue + ":" + (queue + count - 1)));
+        }
         if (policy == FailPolicy.OPEN) {
             rule.add("--queue-bypass");
+        }
+        if (count > 1) {
+            rule.add("--queue-cpu-fanout");
         }
         return List.copyOf(rule);
     }

@@ -105,7 +105,7 @@ final class FirewallHarness implements AutoCloseable {
                 NfQueueConfig.headersOnly(QUEUE, false).withCopyRange(NfQueueConfig.WHOLE_PACKET).withRejectMark(REJECT_MARK), 100));
         loop = InterceptLoop.startHolding(queue, this::decide, FailPolicy.CLOSED);
         if (prompts != null) {
-            prompts.attach(loop::verdict);
+            prompts.attach((queueNumber, packetId, verdict) -> loop.verdict(packetId, verdict));
         }
         rules = InterceptRules.of(InterceptRules.Options.outbound(QUEUE, FailPolicy.CLOSED).withDnsAnswerQueue(QUEUE)
                 .withRejectMark(REJECT_MARK), List.of("ip", "netns", "exec", ns.name()));

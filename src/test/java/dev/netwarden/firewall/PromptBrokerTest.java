@@ -27,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class PromptBrokerTest {
     private final Map<Integer, Verdict> verdicts = new ConcurrentHashMap<>();
+    /** Every release as "queue:id VERDICT". */
+    private final List<String> released = new CopyOnWriteArrayList<>();
     private final List<PromptRule> added = new CopyOnWriteArrayList<>();
     private final List<FlowEvent> events = new CopyOnWriteArrayList<>();
     private PromptBroker broker;
@@ -34,8 +36,9 @@ class PromptBrokerTest {
     private PromptBroker broker(Duration timeout, Action timeoutAction, RuleSink sink) {
         broker = new PromptBroker(PromptBroker.Settings.of(timeout, timeoutAction), sink, facts -> Optional.empty(),
                 EstablishedKiller.NONE, events::add, System::currentTimeMillis);
-        broker.attach((packetId, verdict) -> {
-            Verdict before = verdicts.put(packetId, verdict);
+        broker.attach((queue, packetId, verdict) -> {
+            released.add(queue + ":" + packetId + " " + verdict);
+            Verdict before = queue == 0 ? verdicts.put(packetId, verdict) : null;
             assertThat(before).as("one verdict per packet").isNull();
         });
         return broker;
@@ -56,15 +59,29 @@ class PromptBrokerTest {
     }
 
     @Test
+    void packetsWithTheSameIdInTwoQueuesAreEachReleasedToTheirOwnQueue() throws Exception {
+        broker(Duration.ofMinutes(1), Action.DENY, rule -> "r1");
+        // Several intercept loops: packet ids are per queue, so queue 0 and queue 1 can both hold id 7.
+        assertThat(broker.hold(facts("/usr/bin/curl", 10, "testsite.com", "192.0.2.7", 443), 1, 0, 7)).isTrue();
+        assertThat(broker.hold(facts("/usr/bin/curl", 11, "testsite.com", "192.0.2.7", 443), 2, 1, 7)).isTrue();
+        assertThat(broker.hold(facts("/usr/bin/curl", 12, "testsite.com", "192.0.2.7", 443), 3, 65535, -2)).isTrue();
+        PendingPrompt q = broker.pending().getFirst();
+        assertThat(q.heldPackets()).isEqualTo(3);
+        assertThat(released).isEmpty();
+        broker.answer(q.id(), new PromptAnswer(Action.REJECT, PromptScope.DESTINATION, RuleDuration.ONCE));
+        assertThat(released).containsExactlyInAnyOrder("0:7 REJECT", "1:7 REJECT", "65535:-2 REJECT");
+    }
+
+    @Test
     void connectionsOfOneAppToOneDestinationWaitOnOneQuestionAndAnAnswerReleasesThemAll() throws Exception {
         broker(Duration.ofMinutes(1), Action.DENY, rule -> {
             added.add(rule);
             return "r1";
         });
-        assertThat(broker.hold(facts("/usr/bin/curl", 10, "testsite.com", "192.0.2.7", 443), 1, 101)).isTrue();
-        assertThat(broker.hold(facts("/usr/bin/curl", 11, "testsite.com", "192.0.2.7", 443), 2, 102)).isTrue();
-        assertThat(broker.hold(facts("/usr/bin/wget", 12, "testsite.com", "192.0.2.7", 443), 3, 103)).isTrue();
-        assertThat(broker.hold(facts("/usr/bin/curl", 13, "other.test", "192.0.2.8", 443), 4, 104)).isTrue();
+        assertThat(broker.hold(facts("/usr/bin/curl", 10, "testsite.com", "192.0.2.7", 443), 1, 0, 101)).isTrue();
+        assertThat(broker.hold(facts("/usr/bin/curl", 11, "testsite.com", "192.0.2.7", 443), 2, 0, 102)).isTrue();
+        assertThat(broker.hold(facts("/usr/bin/wget", 12, "testsite.com", "192.0.2.7", 443), 3, 0, 103)).isTrue();
+        assertThat(broker.hold(facts("/usr/bin/curl", 13, "other.test", "192.0.2.8", 443), 4, 0, 104)).isTrue();
 
         List<PendingPrompt> pending = broker.pending();
         assertThat(pending).hasSize(3);
@@ -91,7 +108,7 @@ class PromptBrokerTest {
         broker(Duration.ofMinutes(1), Action.DENY, rule -> {
             throw new java.io.IOException("rules directory is read-only");
         });
-        broker.hold(facts("/usr/bin/curl", 10, "testsite.com", "192.0.2.7", 443), 1, 101);
+        broker.hold(facts("/usr/bin/curl", 10, "testsite.com", "192.0.2.7", 443), 1, 0, 101);
         long id = broker.pending().getFirst().id();
         assertThatThrownBy(() -> broker.answer(id, new PromptAnswer(Action.ALLOW, PromptScope.EXE, RuleDuration.ALWAYS)))
                 .isInstanceOf(java.io.IOException.class);
@@ -108,7 +125,7 @@ class PromptBrokerTest {
             added.add(rule);
             return "never";
         });
-        broker.hold(facts("/usr/bin/curl", 10, "testsite.com", "192.0.2.7", 443), 1, 101);
+        broker.hold(facts("/usr/bin/curl", 10, "testsite.com", "192.0.2.7", 443), 1, 0, 101);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (verdicts.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);

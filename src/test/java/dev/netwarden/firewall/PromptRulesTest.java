@@ -79,16 +79,16 @@ class PromptRulesTest {
         PromptBroker broker = new PromptBroker(PromptBroker.Settings.of(Duration.ofMinutes(5), Action.DENY), rules, rules,
                 EstablishedKiller.NONE, events::add, now::get);
         try {
-            broker.attach(verdicts::put);
+            broker.attach((queue, packetId, verdict) -> verdicts.put(packetId, verdict));
             ConnectionFacts first = curl("a.test", "192.0.2.1", 443);
-            assertThat(broker.hold(first, 1, 11)).isTrue();
+            assertThat(broker.hold(first, 1, 0, 11)).isTrue();
             long id = broker.pending().getFirst().id();
             assertThat(broker.answer(id, new PromptAnswer(Action.ALLOW, PromptScope.EXE, RuleDuration.ONCE))).isEmpty();
             assertThat(verdicts).containsEntry(11, Verdict.ACCEPT);
             assertThat(rules.rules()).isEmpty();
             assertThat(rules.match(first)).isEmpty();
 
-            assertThat(broker.hold(curl("a.test", "192.0.2.1", 443), 2, 12)).isTrue();
+            assertThat(broker.hold(curl("a.test", "192.0.2.1", 443), 2, 0, 12)).isTrue();
             assertThat(broker.pending()).singleElement().satisfies(p -> assertThat(p.id()).isNotEqualTo(id));
             assertThat(verdicts).doesNotContainKey(12);
         } finally {

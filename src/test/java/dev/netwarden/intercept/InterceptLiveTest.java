@@ -282,6 +282,46 @@ class InterceptLiveTest {
     }
 
     @Test
+    void balancedQueuesAreInstalledServedByCpuAndRemovedExactly() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs 2 CPUs: the queue is chosen by sending CPU");
+        try (QueueNamespace ns = new QueueNamespace("icpt-bal")) {
+            // mangle exists before (else iptables-nft leaves its empty built-in chains behind, see InterceptRules)
+            ns.client.exec(10, "iptables", "-t", "mangle", "-A", "OUTPUT", "-p", "tcp", "--dport", "9", "-j", "MARK", "--set-mark", "5");
+            ns.client.exec(10, "ip6tables", "-t", "mangle", "-A", "OUTPUT", "-p", "tcp", "--dport", "9", "-j", "MARK", "--set-mark", "5");
+            String before = ns.savedRules();
+            InterceptRules rules = InterceptRules.of(InterceptRules.Options.outbound(QUEUE, FailPolicy.OPEN).withQueueCount(2)
+                    .withDnsAnswerQueue(QUEUE), ns.prefix());
+            assertThat(rules.install()).isNotEmpty();
+            assertThat(rules.verify()).isEmpty();
+            assertThat(rules.install()).as("idempotent: -C finds the balanced rule as it was written").isEmpty();
+            assertThat(ns.savedRules()).contains("--queue-balance 7:8 --queue-bypass --queue-cpu-fanout",
+                    "--sport 53 -j NFQUEUE --queue-num 7 --queue-bypass");
+            ns.startEchoServer(ns.client);
+            Queue<Seen> first = new ConcurrentLinkedQueue<>();
+            Queue<Seen> second = new ConcurrentLinkedQueue<>();
+            try (InterceptLoop a = InterceptLoop.start(ns.openQueue(NfQueueConfig.headersOnly(QUEUE, true)), recording(first, Verdict.ACCEPT),
+                    FailPolicy.OPEN);
+                 InterceptLoop b = InterceptLoop.start(ns.openQueue(NfQueueConfig.headersOnly(QUEUE + 1, true)),
+                         recording(second, Verdict.ACCEPT), FailPolicy.OPEN)) {
+                for (int cpu = 0; cpu < 2; cpu++) {
+                    ns.client.exec(60, "taskset", "-c", Integer.toString(cpu), "python3", "-c",
+                            "import socket\nfor _ in range(3):\n s=socket.create_connection(('127.0.0.1', " + QueueNamespace.PORT
+                                    + "), timeout=5); s.close()");
+                }
+                assertThat(a.counters().queued()).as("CPU 0 -> queue 7").isGreaterThanOrEqualTo(3);
+                assertThat(b.counters().queued()).as("CPU 1 -> queue 8").isGreaterThanOrEqualTo(3);
+                assertThat(first).allMatch(s -> s.dport() == QueueNamespace.PORT);
+                assertThat(second).allMatch(s -> s.dport() == QueueNamespace.PORT);
+            }
+            rules.remove();
+            assertThat(ns.savedRules()).as("ruleset exactly as before").isEqualTo(before);
+            InterceptRules.of(InterceptRules.Options.outbound(QUEUE, FailPolicy.CLOSED).withQueueCount(4), ns.prefix()).install();
+            assertThat(InterceptRules.cleanup(ns.prefix())).contains("ipv4 mangle: removed chain NETWARDEN-OUT");
+            assertThat(ns.savedRules()).as("cleanup removes balanced leftovers too").isEqualTo(before);
+        }
+    }
+
+    @Test
     void cleanupRemovesLeftoversOfAnyConfiguration() throws Exception {
         try (QueueNamespace ns = new QueueNamespace("icpt-clean")) {
             ns.client.exec(10, "iptables", "-t", "mangle", "-A", "OUTPUT", "-p", "tcp", "--dport", "9", "-j", "MARK", "--set-mark", "5");

@@ -84,7 +84,7 @@ final class WebFixture implements AutoCloseable {
             PromptRules answers = new PromptRules(System::currentTimeMillis);
             prompts = new PromptBroker(PromptBroker.Settings.of(Duration.ofSeconds(60), Action.DENY), answers, answers,
                     EstablishedKiller.NONE, bus, System::currentTimeMillis);
-            prompts.attach((packetId, verdict) -> verdicts.add(packetId + " " + verdict));
+            prompts.attach((queue, packetId, verdict) -> verdicts.add(packetId + " " + verdict));
         }
         server = new WebServer(new Parts(), new WebOptions("127.0.0.1", 0, null, null, "webtest"));
         server.start();
@@ -220,7 +220,7 @@ final class WebFixture implements AutoCloseable {
         FlowEvent.Opened o = open(Transport.TCP, p, remote, port, domain, 0, 0);
         ConnectionFacts facts = new ConnectionFacts(Transport.TCP, o.family(), Direction.OUTBOUND, o.local(), o.remote(), domain, "eth0",
                 p == null ? -1 : p.info().uid(), p);
-        if (!prompts.hold(facts, o.flowId(), packetId)) {
+        if (!prompts.hold(facts, o.flowId(), 0, packetId)) {
             throw new AssertionError("the broker refused to hold the packet");
         }
         return o;

@@ -71,7 +71,11 @@ public record DaemonConfig(DaemonSection daemon, MonitorSection monitor, DnsSect
                 v.duration("history.retention_check_interval", Duration.ofSeconds(1), Duration.ofDays(1)));
         InterceptSection intercept = new InterceptSection(v.integer("intercept.queue_num", 0, 65535),
                 v.choice("intercept.fail_policy", FailPolicy.class), v.integer("intercept.queue_maxlen", 1, MAX_QUEUE),
-                v.bool("intercept.inbound"), v.bool("intercept.queue_dns"));
+                v.bool("intercept.inbound"), v.bool("intercept.queue_dns"), v.integer("intercept.queues", 0, InterceptSection.MAX_QUEUES));
+        if (intercept.queues() > 0 && intercept.queueNum() + intercept.queues() - 1 > 65535) {
+            throw v.invalid("intercept.queues", "queues " + intercept.queueNum() + ".." + (intercept.queueNum() + intercept.queues() - 1)
+                    + " go beyond 65535: lower intercept.queue_num or intercept.queues");
+        }
         FirewallSection firewall = new FirewallSection(v.choice("firewall.default_action", DefaultAction.class),
                 v.duration("firewall.prompt_timeout", Duration.ofSeconds(1), Duration.ofHours(1)),
                 v.choice("firewall.prompt_timeout_action", Action.class), v.path("firewall.lists_dir", false),
@@ -124,6 +128,7 @@ public record DaemonConfig(DaemonSection daemon, MonitorSection monitor, DnsSect
         i.put("queue_maxlen", intercept.queueMaxlen());
         i.put("inbound", intercept.inbound());
         i.put("queue_dns", intercept.queueDns());
+        i.put("queues", intercept.queues());
         Map<String, Object> f = section(s, "firewall");
         f.put("default_action", firewall.defaultAction().label());
         f.put("prompt_timeout", DurationText.format(firewall.promptTimeout()));

@@ -53,6 +53,7 @@ class ConfigLoaderTest {
             queue_maxlen = 100
             inbound = true
             queue_dns = false
+            queues = 2
 
             [firewall]
             default_action = "prompt"
@@ -84,8 +85,23 @@ class ConfigLoaderTest {
         assertThat(c.monitor()).isEqualTo(new MonitorSection(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(2)));
         assertThat(c.dns()).isEqualTo(new DnsSection(true, 16384, Duration.ofHours(1), Path.of("/etc/hosts")));
         assertThat(c.history()).isEqualTo(new HistorySection(Duration.ofSeconds(1), 65536, Duration.ofDays(90), new ByteSize(2L << 30), Duration.ofHours(1)));
-        assertThat(c.intercept()).isEqualTo(new InterceptSection(0, FailPolicy.OPEN, 4096, false, true));
+        assertThat(c.intercept()).isEqualTo(new InterceptSection(0, FailPolicy.OPEN, 4096, false, true, 0));
         assertThat(c.web()).isEqualTo(new WebSection(true, "127.0.0.1", 7979, null, null));
+    }
+
+    @Test
+    void interceptQueuesAreCheckedAndZeroMeansOnePerCpuCapped() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(ConfigLoader.Override.parseSet("intercept.queues=17"))))
+                .hasMessage("--set: intercept.queues = 17: must be an integer from 0 to 16");
+        assertThatThrownBy(() -> ConfigLoader.load(null, List.of(ConfigLoader.Override.parseSet("intercept.queue_num=65535"),
+                ConfigLoader.Override.parseSet("intercept.queues=2"))))
+                .hasMessageContaining("queues 65535..65536 go beyond 65535");
+        InterceptSection one = ConfigLoader.load(null, List.of(ConfigLoader.Override.parseSet("intercept.queues=1"))).intercept();
+        assertThat(one.effectiveQueues()).isEqualTo(1);
+        InterceptSection auto = DaemonConfig.defaults().intercept();
+        assertThat(auto.effectiveQueues()).isEqualTo(Math.min(Runtime.getRuntime().availableProcessors(), InterceptSection.AUTO_QUEUES_CAP));
+        assertThat(new InterceptSection(65535, FailPolicy.OPEN, 10, false, false, 0).effectiveQueues())
+                .as("auto never goes past the last queue number").isEqualTo(1);
     }
 
     @Test
@@ -124,7 +140,7 @@ class ConfigLoaderTest {
         assertThat(c.dns()).isEqualTo(new DnsSection(false, 1024, Duration.ofHours(2), null));
         assertThat(c.history()).isEqualTo(new HistorySection(Duration.ofSeconds(5), 100, Duration.ofDays(30),
                 new ByteSize(10L << 30), Duration.ofMinutes(10)));
-        assertThat(c.intercept()).isEqualTo(new InterceptSection(7, FailPolicy.CLOSED, 100, true, false));
+        assertThat(c.intercept()).isEqualTo(new InterceptSection(7, FailPolicy.CLOSED, 100, true, false, 2));
         assertThat(c.firewall()).isEqualTo(new FirewallSection(dev.netwarden.firewall.DefaultAction.PROMPT,
                 Duration.ofSeconds(45), dev.netwarden.firewall.Action.REJECT, Path.of("/srv/nw/lists"), Duration.ofHours(6)));
         assertThat(c.web()).isEqualTo(new WebSection(false, "::1", 8443, Path.of("/srv/nw/web.p12"), Path.of("/srv/nw/web.pass")));

@@ -9,7 +9,8 @@
 #                           [--rules N=1000] [--domains N=100000] [--out FILE]
 # Environment: NW_NETWARDEN (launcher to measure, default bin/netwarden), NW_JAVA_OPTS (the launcher's
 # NETWARDEN_JAVA_OPTS: JVM options after its own), NW_JAVA_TOOL_OPTIONS (passed to
-# the daemon's JVM, e.g. a JFR recording), NWB_FW_WAIT (seconds the daemon gets to start, default 8).
+# the daemon's JVM, e.g. a JFR recording), NWB_FW_WAIT (seconds the daemon gets to start, default 8),
+# NW_DAEMON_ARGS (more daemon options, e.g. "--set intercept.queues=1").
 #
 # The rules are a realistic mix, none matching the storm client (nwb-storm, uid 0, to 198.18.0.2
 # ports 9000-9007), so every connection is checked against all of them and falls to the default
@@ -95,7 +96,7 @@ nrules_ok="$("$NW" rules list --rules-dir "$work/rules" --json 2>/dev/null | pyt
 log "netwarden rules list reads back $nrules_ok rules"
 
 # ---------------------------------------------------------------- storms
-export NWB_FW_CMD="env NETWARDEN_NO_BUILD=1 NETWARDEN_JAVA_OPTS='${NW_JAVA_OPTS:-}' JAVA_TOOL_OPTIONS='${NW_JAVA_TOOL_OPTIONS:-}' $NW daemon --level intercept --data-dir $work/data --rules-dir $work/rules --set firewall.lists_dir=$work/lists"
+export NWB_FW_CMD="env NETWARDEN_NO_BUILD=1 NETWARDEN_JAVA_OPTS='${NW_JAVA_OPTS:-}' JAVA_TOOL_OPTIONS='${NW_JAVA_TOOL_OPTIONS:-}' $NW daemon --level intercept --data-dir $work/data --rules-dir $work/rules --set firewall.lists_dir=$work/lists ${NW_DAEMON_ARGS:-}"
 export NWB_FW_RULE=own NWB_FW_WAIT=${NWB_FW_WAIT:-8}
 # netwarden's own counters: its control socket is polled while it runs (the last answer is kept).
 python3 - "$work/data/control.sock" "$work/status.json" <<'EOF' &

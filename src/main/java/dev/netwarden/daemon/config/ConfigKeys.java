@@ -43,7 +43,7 @@ public final class ConfigKeys {
             new Key("intercept", "queue_maxlen", Kind.INTEGER, 4096L),
             new Key("intercept", "inbound", Kind.BOOLEAN, false),
             new Key("intercept", "queue_dns", Kind.BOOLEAN, true),
-            new Key("intercept", "queues", Kind.INTEGER, 0L),
+            new Key("intercept", "queues", Kind.INTEGER, 1L),
             new Key("firewall", "default_action", Kind.STRING, "allow"),
             new Key("firewall", "prompt_timeout", Kind.STRING, "30s"),
             new Key("firewall", "prompt_timeout_action", Kind.STRING, "deny"),

@@ -85,7 +85,7 @@ class ConfigLoaderTest {
         assertThat(c.monitor()).isEqualTo(new MonitorSection(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(2)));
         assertThat(c.dns()).isEqualTo(new DnsSection(true, 16384, Duration.ofHours(1), Path.of("/etc/hosts")));
         assertThat(c.history()).isEqualTo(new HistorySection(Duration.ofSeconds(1), 65536, Duration.ofDays(90), new ByteSize(2L << 30), Duration.ofHours(1)));
-        assertThat(c.intercept()).isEqualTo(new InterceptSection(0, FailPolicy.OPEN, 4096, false, true, 0));
+        assertThat(c.intercept()).isEqualTo(new InterceptSection(0, FailPolicy.OPEN, 4096, false, true, 1));
         assertThat(c.web()).isEqualTo(new WebSection(true, "127.0.0.1", 7979, null, null));
     }
 
@@ -98,7 +98,8 @@ class ConfigLoaderTest {
                 .hasMessageContaining("queues 65535..65536 go beyond 65535");
         InterceptSection one = ConfigLoader.load(null, List.of(ConfigLoader.Override.parseSet("intercept.queues=1"))).intercept();
         assertThat(one.effectiveQueues()).isEqualTo(1);
-        InterceptSection auto = DaemonConfig.defaults().intercept();
+        assertThat(DaemonConfig.defaults().intercept().effectiveQueues()).as("the default: one queue").isEqualTo(1);
+        InterceptSection auto = ConfigLoader.load(null, List.of(ConfigLoader.Override.parseSet("intercept.queues=0"))).intercept();
         assertThat(auto.effectiveQueues()).isEqualTo(Math.min(Runtime.getRuntime().availableProcessors(), InterceptSection.AUTO_QUEUES_CAP));
         assertThat(new InterceptSection(65535, FailPolicy.OPEN, 10, false, false, 0).effectiveQueues())
                 .as("auto never goes past the last queue number").isEqualTo(1);

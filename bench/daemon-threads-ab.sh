@@ -4,7 +4,7 @@
 # background load (other programs' fork/exec/exit, their sockets in the machine-wide hash tables).
 #
 #   bench/daemon-threads-ab.sh --base DIR [--rate R] [--warmup S] [--duration S]
-#                              [--base-opts "JVM OPTS"] [--new-opts "JVM OPTS"] [--new-env "VAR=VALUE ..."]
+#                              [--base-opts "JVM OPTS"] [--new-opts "JVM OPTS"] [--new-env "VAR=VALUE ..."] [--ui]
 #
 # DIR is another checkout of netwarden with its jar built (target/netwarden.jar), or this one (".")
 # to compare JVM options alone; "new" is this checkout. --base-opts/--new-opts go to each daemon's
@@ -15,11 +15,13 @@
 # Printed per build and thread: ticks (utime+stime, 1/CLK_TCK s), CPU ms and timeslices (scheduler
 # runs, about one per wake-up) from /proc/PID/task/TID/{stat,schedstat} over the window.
 # PSS (smaps_rollup) of each daemon: the peak of one sample a second over the window, and at its end.
+# --ui: one web UI client per daemon over warm-up and window (log in with the daemon's UI token, then
+# GET /api/connections and /api/overview once a second with the session, as the UI's page does).
 # Root only. Namespaces nw-ab-* are made here and deleted on exit; nothing in the root namespace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
-BASE="" RATE=0 WARMUP=10 DURATION=30 BASE_OPTS="" NEW_OPTS="" NEW_ENV=""
+BASE="" RATE=0 WARMUP=10 DURATION=30 BASE_OPTS="" NEW_OPTS="" NEW_ENV="" UI=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --base) BASE="$2"; shift 2;;
@@ -29,6 +31,7 @@ while [ $# -gt 0 ]; do
     --base-opts) BASE_OPTS="$2"; shift 2;;
     --new-opts) NEW_OPTS="$2"; shift 2;;
     --new-env) NEW_ENV="$2"; shift 2;;
+    --ui) UI=1; shift;;
     -h|--help) sed -n '2,20p' "$0"; exit 0;;
     *) echo "unknown argument $1" >&2; exit 2;;
   esac
@@ -82,6 +85,21 @@ for build in base new; do
   [ -S "$work/$build/control.sock" ] || { echo "$build daemon did not start: $(tail -3 "$work/$build.stderr")" >&2; exit 1; }
 done
 
+# A 1 Hz UI client against one daemon, bounded by warm-up + window + 5 s
+ui_client() {
+  local b=$1 jar="$work/$1-cookies" i
+  ip netns exec "nw-ab-$$-$b" curl -s -m 5 -c "$jar" -H 'Content-Type: application/json' \
+      -d "{\"token\":\"$(cat "$work/$b/ui-token")\"}" http://127.0.0.1:7979/api/login > /dev/null || return 0
+  for ((i = 0; i < WARMUP + DURATION + 5; i++)); do
+    ip netns exec "nw-ab-$$-$b" curl -s -m 5 -b "$jar" -o /dev/null http://127.0.0.1:7979/api/connections \
+        -o /dev/null http://127.0.0.1:7979/api/overview || true
+    sleep 1
+  done
+}
+if (( UI )); then
+  for b in base new; do ui_client "$b" > /dev/null 2>&1 & PIDS+=($!); done
+fi
+
 storm() { # seconds: both storms at once, bounded by rate x seconds
   (( RATE > 0 )) || { sleep "$1"; return; }
   local b p=()
@@ -119,7 +137,7 @@ pss_sampler & SAMPLER=$!
 storm "$DURATION"
 kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null || true
 for b in base new; do sample "${DAEMON[$b]}" > "$work/$b-1.txt"; done
-echo "window ${DURATION} s after ${WARMUP} s warm-up, ${RATE} conn/s each; opts base '${BASE_OPTS}' new '${NEW_OPTS}' ${NEW_ENV}; load average $load0 -> $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+echo "window ${DURATION} s after ${WARMUP} s warm-up, ${RATE} conn/s each; opts base '${BASE_OPTS}' new '${NEW_OPTS}' ${NEW_ENV}$( ((UI)) && echo "; one UI client each"); load average $load0 -> $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 for b in base new; do
   echo "== $b ($([ $b = base ] && echo "$BASE" || echo "$repo")): PSS MB peak $(sort -n "$work/$b-pss.txt" | tail -1 | awk '{printf "%.1f", $1/1024}') end $(awk '{printf "%.1f", $1/1024}' <<< "$(pss_kb "${DAEMON[$b]}")"); ticks cpu_ms timeslices thread"
   awk 'NR==FNR{t[$1]=$3; r[$1]=$4; s[$1]=$5; next}

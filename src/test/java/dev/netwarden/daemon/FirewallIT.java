@@ -1,13 +1,13 @@
 package dev.netwarden.daemon;
 
-import dev.netwarden.intercept.RootFirewallSnapshot;
+import dev.netwarden.intercept.RootFirewallUnchanged;
 import dev.netwarden.testing.NamespaceDns;
 import dev.netwarden.testing.NamespaceHttpServer;
 import dev.netwarden.testing.RunningDaemon;
 import dev.netwarden.testing.TestNamespace;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -36,11 +36,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code netwarden history}, with real curl and python3 against a real dnsmasq and HTTP server inside a
  * namespace the test creates. The root namespace's firewall must be the same afterwards.
  */
+@ExtendWith(RootFirewallUnchanged.class)
 class FirewallIT {
     private static final Path CURL = Path.of("/usr/bin/curl");
     private static final String PYTHON = "/usr/bin/python3";
     private static final int HTTP_PORT = 8080;
-    private static String rootFirewallBefore;
     private static String curlExe;
 
     @TempDir
@@ -53,14 +53,6 @@ class FirewallIT {
         assumeTrue(Files.isExecutable(CURL) && Files.isExecutable(Path.of(PYTHON)), "needs curl and python3");
         assumeTrue(Files.isRegularFile(RunningDaemon.HOME.resolve("target/netwarden.jar")), "needs the packaged jar (mvn package)");
         curlExe = CURL.toRealPath().toString();
-        rootFirewallBefore = RootFirewallSnapshot.capture();
-    }
-
-    @AfterAll
-    static void rootNamespaceUntouched() throws Exception {
-        if (rootFirewallBefore != null) {
-            assertThat(RootFirewallSnapshot.capture()).as("the root namespace's firewall").isEqualTo(rootFirewallBefore);
-        }
     }
 
     /**

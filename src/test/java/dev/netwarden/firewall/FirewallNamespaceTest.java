@@ -5,13 +5,13 @@ import dev.netwarden.daemon.control.ControlHandlers;
 import dev.netwarden.history.HistoryQuery;
 import dev.netwarden.history.HistoryReader;
 import dev.netwarden.history.HistoryStore;
-import dev.netwarden.intercept.RootFirewallSnapshot;
+import dev.netwarden.intercept.RootFirewallUnchanged;
 import dev.netwarden.linux.netns.NetNamespace;
 import dev.netwarden.testing.NamespaceDns;
 import dev.netwarden.testing.TestNamespace;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.BufferedReader;
 import java.net.InetAddress;
@@ -33,23 +33,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * burst held until the answer) and SOCK_DESTROY of an established connection. The root namespace's
  * rulesets are compared before and after.
  */
+@ExtendWith(RootFirewallUnchanged.class)
 class FirewallNamespaceTest {
-    private static String rootBefore;
     private static String curl;
 
     @BeforeAll
     static void needsRoot() throws Exception {
         assumeTrue(TestNamespace.isRoot(), "needs root: creates network namespaces, NFQUEUE and iptables rules in them");
         assumeTrue(NamespaceDns.available(), "needs dnsmasq (Debian package dnsmasq-base)");
-        rootBefore = RootFirewallSnapshot.capture();
         curl = Path.of("/usr/bin/curl").toRealPath().toString();
-    }
-
-    @AfterAll
-    static void rootUnchanged() throws Exception {
-        if (rootBefore != null) {
-            assertThat(RootFirewallSnapshot.capture()).as("root namespace rulesets").isEqualTo(rootBefore);
-        }
     }
 
     @Test

@@ -5,9 +5,9 @@ import dev.netwarden.linux.nfqueue.NfQueueConfig;
 import dev.netwarden.linux.nfqueue.QueuedPacket;
 import dev.netwarden.linux.nfqueue.Verdict;
 import dev.netwarden.testing.TestNamespace;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,22 +26,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The intercept level against the real kernel, every rule and queue inside namespaces this test
  * creates; the root namespace's firewall is compared before and after the whole class.
  */
+@ExtendWith(RootFirewallUnchanged.class)
 class InterceptLiveTest {
     private static final int QUEUE = 7;
-    private static String rootBefore;
 
     @BeforeAll
     static void snapshotRoot() throws Exception {
         assumeTrue(TestNamespace.isRoot(), "needs root for network namespaces and iptables");
         assumeTrue(hasCommand("iptables") && hasCommand("python3"), "needs iptables and python3");
-        rootBefore = RootFirewallSnapshot.capture();
-    }
-
-    @AfterAll
-    static void rootUntouched() throws Exception {
-        if (rootBefore != null) {
-            assertThat(RootFirewallSnapshot.capture()).as("root namespace firewall").isEqualTo(rootBefore);
-        }
     }
 
     private static boolean hasCommand(String name) {

@@ -1,14 +1,14 @@
 package dev.netwarden.web;
 
-import dev.netwarden.intercept.RootFirewallSnapshot;
+import dev.netwarden.intercept.RootFirewallUnchanged;
 import dev.netwarden.testing.NamespaceDns;
 import dev.netwarden.testing.NamespacePortForward;
 import dev.netwarden.testing.NamespaceHttpServer;
 import dev.netwarden.testing.RunningDaemon;
 import dev.netwarden.testing.TestNamespace;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,12 +42,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * comes back as plain JSON text; a block list added through the API is in force in a rule without a
  * restart. The root namespace's firewall must be the same afterwards.
  */
+@ExtendWith(RootFirewallUnchanged.class)
 class WebApiIT {
     private static final Path CURL = Path.of("/usr/bin/curl");
     private static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final int HTTP_PORT = 8080;
     private static final JsonMapper JSON = JsonMapper.shared();
-    private static String rootFirewallBefore;
     private static String curlExe;
     private static String pythonExe;
 
@@ -65,14 +65,6 @@ class WebApiIT {
         assumeTrue(Files.isRegularFile(RunningDaemon.HOME.resolve("target/netwarden.jar")), "needs the packaged jar (mvn package)");
         curlExe = CURL.toRealPath().toString();
         pythonExe = PYTHON.toRealPath().toString();
-        rootFirewallBefore = RootFirewallSnapshot.capture();
-    }
-
-    @AfterAll
-    static void rootNamespaceUntouched() throws Exception {
-        if (rootFirewallBefore != null) {
-            assertThat(RootFirewallSnapshot.capture()).as("the root namespace's firewall").isEqualTo(rootFirewallBefore);
-        }
     }
 
     @Test

@@ -39,24 +39,12 @@ final class OwnWebUiRule implements RuleMatcher {
         if (web.enabled() && facts.transport() == Transport.TCP && facts.direction() == Direction.OUTBOUND
                 && facts.remote().port() == web.port()) {
             InetAddress remote = facts.remote().address();
-            if (remote.isLoopbackAddress() || remote.equals(address) || isMappedLoopback(remote)) {
+            // ::ffff:127.x.x.x (a dual-stack socket's view of an IPv4 loopback peer) needs no check of its own:
+            // the JDK makes every IPv4-mapped address an Inet4Address, which isLoopbackAddress covers.
+            if (remote.isLoopbackAddress() || remote.equals(address)) {
                 return Optional.of(allow);
             }
         }
         return next.match(facts);
-    }
-
-    /** {@code ::ffff:127.x.x.x}: a dual-stack socket's view of an IPv4 loopback peer. */
-    private static boolean isMappedLoopback(InetAddress a) {
-        byte[] b = a.getAddress();
-        if (b.length != 16) {
-            return false;
-        }
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return b[10] == (byte) 0xff && b[11] == (byte) 0xff && b[12] == 127;
     }
 }

@@ -5,6 +5,7 @@ import dev.netwarden.flow.FlowEventSink;
 
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Publishes each flow event to history first, then to every subscriber (the web UI's live stream).
@@ -15,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FlowEventBus implements FlowEventSink {
     private final FlowEventSink primary;
     private final CopyOnWriteArrayList<FlowEventSink> subscribers = new CopyOnWriteArrayList<>();
-    private volatile long subscriberFailures;
+    private final LongAdder subscriberFailures = new LongAdder(); // publishers run on several threads
 
     public FlowEventBus(FlowEventSink primary) {
         this.primary = Objects.requireNonNull(primary, "primary is null");
@@ -28,7 +29,7 @@ public final class FlowEventBus implements FlowEventSink {
             try {
                 s.publish(event);
             } catch (RuntimeException e) {
-                subscriberFailures++;
+                subscriberFailures.increment();
             }
         }
     }
@@ -46,6 +47,6 @@ public final class FlowEventBus implements FlowEventSink {
 
     /** Events a subscriber threw on (not delivered to it). */
     public long subscriberFailures() {
-        return subscriberFailures;
+        return subscriberFailures.sum();
     }
 }

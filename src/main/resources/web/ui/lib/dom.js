@@ -94,3 +94,17 @@ export function table(columns, rows, props = {}) {
 export function panel(title, ...children) {
   return el('section', {class: 'panel'}, title ? el('h2', null, title) : null, ...children);
 }
+
+/**
+ * A delete button that asks twice: the first click turns it into "Really delete?" for 4 s and returns
+ * false; a second click within that time returns true.
+ */
+export function confirmedTwice(button) {
+  if (button.dataset.confirm === 'yes') {
+    return true;
+  }
+  button.dataset.confirm = 'yes';
+  button.textContent = 'Really delete?';
+  setTimeout(() => { if (button.isConnected) { button.dataset.confirm = ''; button.textContent = 'Delete'; } }, 4000);
+  return false;
+}

@@ -2,7 +2,7 @@
 // pasted here), delete one, and check whether a domain or address is on any list.
 
 import {api} from '../lib/api.js';
-import {el, field, replace, select, table} from '../lib/dom.js';
+import {confirmedTwice, el, field, replace, select, table} from '../lib/dom.js';
 import * as fmt from '../lib/format.js';
 import {notify, showError, inlineError} from '../lib/notice.js';
 
@@ -40,10 +40,7 @@ export default function lists(root) {
   }
 
   async function remove(l, button) {
-    if (button.dataset.confirm !== 'yes') {
-      button.dataset.confirm = 'yes';
-      button.textContent = 'Really delete?';
-      setTimeout(() => { if (button.isConnected) { button.dataset.confirm = ''; button.textContent = 'Delete'; } }, 4000);
+    if (!confirmedTwice(button)) {
       return;
     }
     try {

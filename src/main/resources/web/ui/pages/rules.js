@@ -3,7 +3,7 @@
 // decide a described connection.
 
 import {api} from '../lib/api.js';
-import {el, field, replace, select, table} from '../lib/dom.js';
+import {confirmedTwice, el, field, replace, select, table} from '../lib/dom.js';
 import * as fmt from '../lib/format.js';
 import {notify, showError, inlineError} from '../lib/notice.js';
 import {CONDITION_KEYS, conditionsOf, describeConditions, ruleSummary} from '../lib/rules-lib.js';
@@ -77,10 +77,7 @@ export default function rules(root) {
   }
 
   async function remove(r, button) {
-    if (button.dataset.confirm !== 'yes') {
-      button.dataset.confirm = 'yes';
-      button.textContent = 'Really delete?';
-      setTimeout(() => { if (button.isConnected) { button.dataset.confirm = ''; button.textContent = 'Delete'; } }, 4000);
+    if (!confirmedTwice(button)) {
       return;
     }
     try {

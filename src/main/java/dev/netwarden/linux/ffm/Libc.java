@@ -125,6 +125,12 @@ public final class Libc {
         static final MethodHandle H = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     }
 
+    /** syscall(2) for bpf(2), which glibc does not wrap: number, cmd, attr, size. */
+    private static final class Bpf {
+        static final MethodHandle H = downcall("syscall",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(1));
+    }
+
     private static final class SetNs {
         static final MethodHandle H = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     }
@@ -281,6 +287,29 @@ public final class Libc {
     public static long readlinkat(CallState st, int dirFd, MemorySegment path, MemorySegment buf, long len) {
         try {
             return (long) ReadLinkAt.H.invokeExact(st.segment, dirFd, path, buf, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** bpf(2)'s number on this architecture (asm/unistd_64.h), or -1 where netwarden does not know it. */
+    private static final long SYS_BPF = switch (System.getProperty("os.arch")) {
+        case "amd64", "x86_64" -> 321;
+        case "aarch64" -> 280;
+        default -> -1;
+    };
+
+    /**
+     * bpf(cmd, attr, size): a new fd or 0 on success, -1 with errno on failure.
+     *
+     * @throws UnsupportedOperationException on an architecture whose bpf(2) number is not known here
+     */
+    public static int bpf(CallState st, int cmd, MemorySegment attr, int size) {
+        if (SYS_BPF < 0) {
+            throw new UnsupportedOperationException("bpf(2) on " + System.getProperty("os.arch"));
+        }
+        try {
+            return (int) (long) Bpf.H.invokeExact(st.segment, SYS_BPF, cmd, attr, size);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -122,6 +122,17 @@ final class FdDirScanner {
         }
     }
 
+    /** Whether {@code /proc/PID/fd} can be opened: the process exists and its fds are readable. */
+    boolean fdDirectoryOpens(int procFd, int pid) {
+        writePidPath(pid);
+        int dirFd = Libc.openat(state, procFd, pidPath, O_DIR);
+        if (dirFd < 0) {
+            return false;
+        }
+        Libc.close(state, dirFd);
+        return true;
+    }
+
     /** The sockets of the last successful {@link #scan}. */
     PidSockets result() {
         if (count == 0) {

@@ -1,6 +1,8 @@
 package dev.netwarden.linux.proc;
 
+import dev.netwarden.linux.bpf.TaskSocketIterator;
 import dev.netwarden.linux.ffm.Errno;
+import dev.netwarden.linux.ffm.ErrnoException;
 import dev.netwarden.process.SocketHolder;
 
 import java.lang.foreign.Arena;
@@ -15,6 +17,8 @@ import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongPredicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Which processes hold which socket: the fd → socket inode links of every process in /proc, kept per
@@ -32,6 +36,12 @@ import java.util.function.LongPredicate;
  * 1000 fds: 1.5 s → 0.7 s; 100k socket fds: 0.30 s → 0.15 s). {@link #refreshPid} is one process's fds;
  * {@link #removePid} is O(1).
  *
+ * <p>As root on a kernel with BTF, the fds are read through a BPF task_file iterator
+ * ({@link TaskSocketIterator}) instead: the kernel walks the fd tables and reports only sockets, with no
+ * procfs path walk per fd (500 processes × 1,000 files: ~0.1 s instead of ~1 s; one process: one read).
+ * /proc is still listed so that every process is known, with or without sockets. Any failure of the
+ * iterator falls back to /proc for good, with one log line.
+ *
  * <p>Robust by construction: a process that exits mid-scan is skipped; one whose fd directory cannot be
  * opened (EACCES as non-root) is remembered as unreadable and counted by {@link #unreadableProcesses()};
  * an fd closed between listing and readlink is skipped. Nothing here throws for one bad pid.
@@ -41,6 +51,7 @@ import java.util.function.LongPredicate;
  * to readers on other threads.
  */
 public final class SocketHolderIndex {
+    private static final Logger LOG = Logger.getLogger(SocketHolderIndex.class.getName());
     /** Below this many processes a second thread costs more than it saves. */
     private static final int PARALLEL_MIN_PIDS = 64;
 
@@ -56,10 +67,16 @@ public final class SocketHolderIndex {
     private SocketHolderSnapshot lastBuilt;
     private final Set<Integer> changedSinceBuilt = new HashSet<>();
     private boolean allChanged = true;
+    /** The BPF fd source, or null: /proc only (a fake tree, not root, no BTF, or it failed once). */
+    private TaskSocketIterator bpf;
 
-    /** All sockets of the machine's /proc, scanned on up to 2 threads. */
+    /**
+     * All sockets of the machine's /proc: through the BPF iterator when {@link TaskSocketIterator#system()}
+     * has one, else scanned on up to 2 threads.
+     */
     public SocketHolderIndex() {
         this(Path.of("/proc"), null, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        this.bpf = TaskSocketIterator.system().orElse(null);
     }
 
     /**
@@ -91,6 +108,9 @@ public final class SocketHolderIndex {
         int procFd = openProcRoot(main);
         try {
             int[] pids = main.listPids(procFd);
+            if (bpf != null && refreshFromBpf(pids)) {
+                return;
+            }
             PidSockets[] results = new PidSockets[pids.length];
             scanAll(procFd, pids, results);
             byPid.clear();
@@ -111,7 +131,7 @@ public final class SocketHolderIndex {
         FdDirScanner main = scanners[0];
         int procFd = openProcRoot(main);
         try {
-            PidSockets result = scanOne(main, procFd, pid);
+            PidSockets result = bpf != null ? scanOneFromBpf(main, procFd, pid) : scanOne(main, procFd, pid);
             removePid(pid);
             if (result != null) {
                 put(pid, result);
@@ -148,7 +168,7 @@ public final class SocketHolderIndex {
                 if (byPid.containsKey(pid)) {
                     continue;
                 }
-                PidSockets result = scanOne(main, procFd, pid);
+                PidSockets result = bpf != null ? scanOneFromBpf(main, procFd, pid) : scanOne(main, procFd, pid);
                 if (result != null) {
                     put(pid, result);
                     invalidate(pid);
@@ -273,6 +293,57 @@ public final class SocketHolderIndex {
                     + Errno.describe(-fd));
         }
         return fd;
+    }
+
+    /**
+     * Rebuilds the index from one machine-wide BPF scan; every listed pid is known afterwards (with no
+     * sockets when the scan had none for it). False when the iterator failed (then /proc is used).
+     */
+    private boolean refreshFromBpf(int[] listedPids) {
+        PidSocketsCollector collector = new PidSocketsCollector(wanted);
+        try {
+            bpf.scanAll(collector);
+        } catch (ErrnoException | RuntimeException e) {
+            giveUpBpf(e);
+            return false;
+        }
+        Map<Integer, PidSockets> found = collector.result();
+        byPid.clear();
+        unreadable = 0;
+        for (int pid : listedPids) {
+            PidSockets s = found.get(pid);
+            byPid.put(pid, s != null ? s : PidSockets.NONE);
+        }
+        byPid.putAll(found); // started between the listing and the scan
+        invalidateAll();
+        return true;
+    }
+
+    /** One process through BPF, with {@link #scanOne}'s answers; /proc when the iterator fails. */
+    private PidSockets scanOneFromBpf(FdDirScanner scanner, int procFd, int pid) {
+        PidSocketsCollector collector = new PidSocketsCollector(wanted);
+        try {
+            bpf.scanPid(pid, collector);
+        } catch (ErrnoException | RuntimeException e) {
+            giveUpBpf(e);
+            return scanOne(scanner, procFd, pid);
+        }
+        PidSockets s = collector.result().get(pid);
+        if (s != null) {
+            return s;
+        }
+        // No socket: does the process still exist? (one open, no readlink per fd)
+        return scanner.fdDirectoryOpens(procFd, pid) ? PidSockets.NONE : null;
+    }
+
+    private void giveUpBpf(Exception e) {
+        LOG.log(Level.WARNING, "reading socket fds through BPF failed, using /proc from now on: " + e.getMessage(), e);
+        bpf = null;
+    }
+
+    /** Whether fds are read through the BPF iterator (for status and tests). */
+    public boolean usesBpf() {
+        return bpf != null;
     }
 
     /** The sockets of one pid, {@link PidSockets#UNREADABLE}, or null when the process is gone. */

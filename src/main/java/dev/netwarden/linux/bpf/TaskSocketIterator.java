@@ -24,6 +24,8 @@ import java.util.logging.Logger;
  * (the program reports kernel-wide pids, which must be the pids /proc shows here). {@link #system()}
  * checks all of that once, including a self-test on a socket of its own, and answers empty when any
  * of it fails — callers then read /proc as before, so the only cost of a missing feature is speed.
+ * The struct offsets found in the BTF are kept for the rest of the boot in
+ * {@code /run/netwarden/task-socket-program} ({@link TaskSocketProgramCache}).
  *
  * <p>Thread-safe: each thread scans with its own buffers (256 KiB, kept for the thread's life), so
  * threads never wait for each other; one process's scan takes ~20 µs, a read per 16,000 sockets.
@@ -113,18 +115,44 @@ public final class TaskSocketIterator implements AutoCloseable {
             unavailableReason = "the kernel has no BTF (" + Btf.VMLINUX + ")";
             return Optional.empty();
         }
-        TaskSocketIterator it = null;
         try {
-            it = load(TaskSocketProgram.of(Btf.vmlinux()));
-            it.selfTest();
-            return Optional.of(it);
+            return Optional.of(open(TaskSocketProgramCache.system()));
         } catch (IOException | RuntimeException e) {
-            if (it != null) {
-                it.close();
-            }
             unavailableReason = e.getMessage();
             LOG.log(Level.FINE, "BPF task iterator unavailable, reading /proc instead", e);
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Loads and self-tests the program with this boot's cached offsets, or else with offsets read from
+     * the kernel's BTF (then cached). A cached entry that fails is forgotten and the BTF read.
+     */
+    static TaskSocketIterator open(TaskSocketProgramCache cache) throws IOException {
+        Optional<TaskSocketProgram> cached = cache.read();
+        if (cached.isPresent()) {
+            try {
+                return loadAndTest(cached.get());
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "cached BPF offsets rejected, reading the BTF again", e);
+                cache.forget();
+            }
+        }
+        // 5 MB, unmapped as soon as the offsets are read: never on the Java heap
+        TaskSocketProgram program = Btf.withVmlinux(TaskSocketProgram::of);
+        TaskSocketIterator it = loadAndTest(program);
+        cache.write(program);
+        return it;
+    }
+
+    private static TaskSocketIterator loadAndTest(TaskSocketProgram program) throws IOException {
+        TaskSocketIterator it = load(program);
+        try {
+            it.selfTest();
+            return it;
+        } catch (IOException | RuntimeException e) {
+            it.close();
+            throw e;
         }
     }
 

@@ -1,14 +1,26 @@
 package dev.netwarden.linux.btf;
 
+import dev.netwarden.linux.ffm.ErrnoException;
+import dev.netwarden.linux.ffm.Libc;
+
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
 
 /**
  * A parsed BTF blob: the type section indexed by type id, names read from the string section on demand.
- * Pure: it works on the bytes it is given (the running kernel's {@code /sys/kernel/btf/vmlinux}, or a
+ * Pure: it works on the bytes it is given (a {@link MemorySegment}, so the kernel's 5 MB blob can sit in
+ * native memory that is freed as soon as the few offsets are read, instead of growing the daemon's heap) (the running kernel's {@code /sys/kernel/btf/vmlinux}, or a
  * blob a test builds) and every read is bounds-checked, so hostile bytes give a
  * {@link MalformedBtfException}, never an out-of-bounds read or a loop.
  *
@@ -49,18 +61,20 @@ public final class Btf {
     /** typedef/const/volatile chains: same reason. */
     private static final int MAX_MODIFIERS = 64;
 
-    private final byte[] data;
+    private final MemorySegment data;
     private final int stringsStart;
     private final int stringsEnd;
     /** positions[id] = offset of type id's record in {@link #data}; index 0 unused. */
     private final int[] positions;
     private final int count;
+    /** {@link #find} answers: the iterator asks for the same few structs several times, each a walk of ~130k types. */
+    private final Map<String, Integer> found = new HashMap<>();
 
     /** A member of a struct or union: its byte offset in the outermost struct asked about, and its type. */
     public record Member(int offset, int typeId) {
     }
 
-    private Btf(byte[] data, int stringsStart, int stringsEnd, int[] positions, int count) {
+    private Btf(MemorySegment data, int stringsStart, int stringsEnd, int[] positions, int count) {
         this.data = data;
         this.stringsStart = stringsStart;
         this.stringsEnd = stringsEnd;
@@ -68,15 +82,59 @@ public final class Btf {
         this.count = count;
     }
 
-    /** Reads and parses the running kernel's BTF. */
-    public static Btf vmlinux() throws IOException {
-        return parse(Files.readAllBytes(VMLINUX));
+    /**
+     * Parses the running kernel's BTF and hands it to {@code use}; the blob is only valid inside. Mapped
+     * read-only where the kernel allows it (6.16+: no copy, pages faulted in as the parser reads),
+     * else read into native memory, which sysfs hands over a page per read() (~1,300 reads, ~10 ms).
+     */
+    public static <T> T withVmlinux(Function<Btf, T> use) throws IOException {
+        long size = Files.size(VMLINUX);
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new MalformedBtfException(VMLINUX + " is " + size + " bytes");
+        }
+        Libc.CallState state = Libc.state();
+        try (Arena arena = Arena.ofConfined()) {
+            int fd = Libc.openat(state, Libc.AT_FDCWD, arena.allocateFrom(VMLINUX.toString()), Libc.O_RDONLY | Libc.O_CLOEXEC);
+            if (fd < 0) {
+                throw new ErrnoException("open " + VMLINUX, state.errno());
+            }
+            try {
+                MemorySegment mapped = Libc.mmap(state, size, Libc.PROT_READ, Libc.MAP_PRIVATE, fd, 0);
+                if (mapped != null) {
+                    try {
+                        return use.apply(parse(mapped));
+                    } finally {
+                        Libc.munmap(state, mapped);
+                    }
+                }
+                MemorySegment data = arena.allocate(size);
+                long filled = 0;
+                while (filled < size) {
+                    long got = Libc.read(state, fd, data.asSlice(filled), size - filled);
+                    if (got < 0) {
+                        throw new ErrnoException("read " + VMLINUX, state.errno());
+                    }
+                    if (got == 0) {
+                        break;
+                    }
+                    filled += got;
+                }
+                return use.apply(parse(data.asSlice(0, filled)));
+            } finally {
+                Libc.close(state, fd);
+            }
+        }
     }
 
-    /** Parses a BTF blob (header, type and string sections); the array is kept, not copied. */
+    /** Parses a BTF blob held in a Java array (tests, fuzzing). */
     public static Btf parse(byte[] data) {
-        if (data.length < HEADER_MIN) {
-            throw new MalformedBtfException("BTF shorter than its header: " + data.length + " bytes");
+        return parse(MemorySegment.ofArray(data));
+    }
+
+    /** Parses a BTF blob (header, type and string sections); the segment is kept, not copied. */
+    public static Btf parse(MemorySegment data) {
+        if (data.byteSize() < HEADER_MIN || data.byteSize() > Integer.MAX_VALUE - 8) {
+            throw new MalformedBtfException("BTF of " + data.byteSize() + " bytes");
         }
         int magic = u16(data, 0);
         if (magic != MAGIC) {
@@ -84,11 +142,12 @@ public final class Btf {
                     ? "big-endian BTF is not supported"
                     : String.format("not BTF: magic 0x%04x", magic));
         }
-        if (data[2] != 1) {
-            throw new MalformedBtfException("unknown BTF version " + (data[2] & 0xff));
+        int version = data.get(ValueLayout.JAVA_BYTE, 2) & 0xff;
+        if (version != 1) {
+            throw new MalformedBtfException("unknown BTF version " + version);
         }
         long headerLength = u32(data, 4);
-        if (headerLength < HEADER_MIN || headerLength > data.length) {
+        if (headerLength < HEADER_MIN || headerLength > data.byteSize()) {
             throw new MalformedBtfException("bad BTF header length " + headerLength);
         }
         int typesStart = section(data, headerLength, u32(data, 8), u32(data, 12), "type");
@@ -136,9 +195,19 @@ public final class Btf {
     /**
      * The id of the first type of this kind and name.
      *
-     * @throws java.util.NoSuchElementException when there is none
+     * @throws NoSuchElementException when there is none
      */
     public int find(int kind, String name) {
+        Integer known = found.get(kind + ":" + name);
+        if (known != null) {
+            return known;
+        }
+        int id = scanFor(kind, name);
+        found.put(kind + ":" + name, id);
+        return id;
+    }
+
+    private int scanFor(int kind, String name) {
         byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
         for (int id = 1; id < count; id++) {
             int p = positions[id];
@@ -146,21 +215,21 @@ public final class Btf {
                 return id;
             }
         }
-        throw new java.util.NoSuchElementException("no BTF " + kindName(kind) + " named " + name);
+        throw new NoSuchElementException("no BTF " + kindName(kind) + " named " + name);
     }
 
     /**
      * A member of the struct named {@code struct}, looked up through anonymous struct and union members
      * as C does ({@code task_struct.tgid} may sit in an unnamed union one kernel and not the next).
      *
-     * @throws java.util.NoSuchElementException when the struct or member does not exist
+     * @throws NoSuchElementException when the struct or member does not exist
      * @throws MalformedBtfException            when the member is a bitfield (no byte offset)
      */
     public Member member(String struct, String member) {
         int id = find(KIND_STRUCT, struct);
         Member m = member(id, member.getBytes(StandardCharsets.UTF_8), 0);
         if (m == null) {
-            throw new java.util.NoSuchElementException("struct " + struct + " has no member " + member);
+            throw new NoSuchElementException("struct " + struct + " has no member " + member);
         }
         return m;
     }
@@ -251,11 +320,11 @@ public final class Btf {
             return false;
         }
         int s = stringsStart + nameOffset;
-        if (data[s + wanted.length] != 0) {
+        if (data.get(ValueLayout.JAVA_BYTE, s + wanted.length) != 0) {
             return false;
         }
         for (int i = 0; i < wanted.length; i++) {
-            if (data[s + i] != wanted[i]) {
+            if (data.get(ValueLayout.JAVA_BYTE, s + i) != wanted[i]) {
                 return false;
             }
         }
@@ -268,13 +337,13 @@ public final class Btf {
         }
         int s = stringsStart + nameOffset;
         int e = s;
-        while (e < stringsEnd && data[e] != 0) {
+        while (e < stringsEnd && data.get(ValueLayout.JAVA_BYTE, e) != 0) {
             e++;
         }
         if (e == stringsEnd) {
             throw new MalformedBtfException("name at " + nameOffset + " is not NUL-terminated");
         }
-        return new String(data, s, e - s, StandardCharsets.UTF_8);
+        return new String(data.asSlice(s, e - s).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
     }
 
     private static long trailingBytes(int info, int id) {
@@ -290,11 +359,11 @@ public final class Btf {
         };
     }
 
-    private static int section(byte[] data, long headerLength, long offset, long length, String what) {
+    private static int section(MemorySegment data, long headerLength, long offset, long length, String what) {
         long start = headerLength + offset;
-        if (start + length > data.length) {
+        if (start + length > data.byteSize()) {
             throw new MalformedBtfException("BTF " + what + " section (" + length + " bytes at " + start
-                    + ") runs past the end (" + data.length + " bytes)");
+                    + ") runs past the end (" + data.byteSize() + " bytes)");
         }
         return (int) start;
     }
@@ -312,18 +381,21 @@ public final class Btf {
         };
     }
 
-    private static int u16(byte[] b, int at) {
-        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8;
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private static int u16(MemorySegment b, int at) {
+        return Short.toUnsignedInt(b.get(U16, at));
     }
 
-    private static long u32(byte[] b, int at) {
+    private static long u32(MemorySegment b, int at) {
         return i32(b, at) & 0xffffffffL;
     }
 
-    private static int i32(byte[] b, int at) {
-        if (at < 0 || at > b.length - 4) {
+    private static int i32(MemorySegment b, int at) {
+        if (at < 0 || at > b.byteSize() - 4) {
             throw new MalformedBtfException("read at " + at + " outside the blob");
         }
-        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
+        return b.get(I32, at);
     }
 }

@@ -131,6 +131,15 @@ public final class Libc {
                 FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(1));
     }
 
+    private static final class Mmap {
+        static final MethodHandle H = downcall("mmap",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+
+    private static final class Munmap {
+        static final MethodHandle H = downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
     private static final class SetNs {
         static final MethodHandle H = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     }
@@ -287,6 +296,30 @@ public final class Libc {
     public static long readlinkat(CallState st, int dirFd, MemorySegment path, MemorySegment buf, long len) {
         try {
             return (long) ReadLinkAt.H.invokeExact(st.segment, dirFd, path, buf, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static final int PROT_READ = 1;
+    public static final int MAP_PRIVATE = 2;
+
+    /**
+     * mmap(NULL, length, prot, flags, fd, offset): the mapping as a segment of {@code length} bytes, or
+     * null with errno set. Unmap it with {@link #munmap}; nothing else frees it.
+     */
+    public static MemorySegment mmap(CallState st, long length, int prot, int flags, int fd, long offset) {
+        try {
+            MemorySegment p = (MemorySegment) Mmap.H.invokeExact(st.segment, MemorySegment.NULL, length, prot, flags, fd, offset);
+            return p.address() == -1L ? null : p.reinterpret(length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int munmap(CallState st, MemorySegment mapping) {
+        try {
+            return (int) Munmap.H.invokeExact(st.segment, mapping, mapping.byteSize());
         } catch (Throwable t) {
             throw rethrow(t);
         }

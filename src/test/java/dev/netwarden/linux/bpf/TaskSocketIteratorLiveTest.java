@@ -1,9 +1,11 @@
 package dev.netwarden.linux.bpf;
 
+import dev.netwarden.linux.btf.Btf;
 import dev.netwarden.linux.ffm.Libc;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -110,6 +112,24 @@ class TaskSocketIteratorLiveTest {
         int[] records = new int[1];
         it.scanPid(Integer.MAX_VALUE - 7, (pid, fd, inode) -> records[0]++);
         assertThat(records[0]).isZero();
+    }
+
+    @Test
+    void aWrongCachedLayoutIsCaughtByTheSelfTestAndReplacedFromTheBtf(@TempDir Path dir) throws IOException {
+        TaskSocketIterator real = iterator();
+        Path boot = dir.resolve("boot_id");
+        Files.copy(Path.of("/proc/sys/kernel/random/boot_id"), boot);
+        TaskSocketProgramCache cache = new TaskSocketProgramCache(dir.resolve("entry"), boot);
+        TaskSocketProgram right = Btf.withVmlinux(TaskSocketProgram::of);
+        // tgid read 8 bytes off: the verifier may accept it, the self-test must not
+        cache.write(new TaskSocketProgram(right.taskTgid() + 8, right.fileInode(), right.inodeMode(), right.inodeIno(), right.attachBtfId()));
+        try (TaskSocketIterator it = TaskSocketIterator.open(cache)) {
+            Map<Integer, Long> fds = new TreeMap<>();
+            it.scanPid(holderPid, (pid, fd, inode) -> fds.put(fd, inode));
+            assertThat(fds).isEqualTo(procSockets(holderPid));
+        }
+        assertThat(cache.read()).contains(right);
+        assertThat(real.toString()).doesNotContain("closed");
     }
 
     /** fd → socket inode of one process, from /proc (empty when it is gone). */

@@ -120,11 +120,15 @@ class BtfTest {
     @Test
     void theRunningKernelsBtfHasWhatTheIteratorNeeds() throws Exception {
         assumeTrue(Files.isReadable(Btf.VMLINUX), "the kernel exposes no BTF at " + Btf.VMLINUX);
-        Btf btf = Btf.vmlinux();
-        assertThat(btf.typeCount()).isGreaterThan(10_000);
-        TaskSocketProgram p = TaskSocketProgram.of(btf);
-        assertThat(p.inodeMode()).as("i_mode opens struct inode").isZero();
-        assertThat(p.taskTgid()).isPositive();
-        assertThat(btf.name(p.attachBtfId())).isEqualTo("bpf_iter_task_file");
+        int[] counts = Btf.withVmlinux(btf -> {
+            TaskSocketProgram p = TaskSocketProgram.of(btf);
+            assertThat(p.inodeMode()).as("i_mode opens struct inode").isZero();
+            assertThat(p.taskTgid()).isPositive();
+            assertThat(btf.name(p.attachBtfId())).isEqualTo("bpf_iter_task_file");
+            assertThat(btf.find(Btf.KIND_STRUCT, "inode")).as("asked twice, same answer").isEqualTo(btf.find(Btf.KIND_STRUCT, "inode"));
+            return new int[] {btf.typeCount()};
+        });
+        assertThat(counts[0]).isGreaterThan(10_000);
+        assertThat(Btf.parse(Files.readAllBytes(Btf.VMLINUX)).typeCount()).as("same as read through Files").isEqualTo(counts[0]);
     }
 }

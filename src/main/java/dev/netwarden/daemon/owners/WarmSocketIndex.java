@@ -1,6 +1,7 @@
 package dev.netwarden.daemon.owners;
 
 import dev.netwarden.daemon.Service;
+import dev.netwarden.linux.bpf.TaskSocketIterator;
 import dev.netwarden.linux.proc.FdLinkReader;
 import dev.netwarden.linux.proc.ProcessTable;
 import dev.netwarden.linux.proc.SocketHolderIndex;
@@ -183,7 +184,8 @@ public final class WarmSocketIndex implements SocketOwnerSource, Service {
     @Override
     public Map<String, Object> stats() {
         return Map.of("full_scans", fullScans.get(), "process_scans", pidScans.get(), "requests", requests.get(),
-                "last_full_scan_us", lastFullScanMicros.get(), "last_answer_us", lastAnswerMicros.get());
+                "last_full_scan_us", lastFullScanMicros.get(), "last_answer_us", lastAnswerMicros.get(),
+                "fd_source", TaskSocketIterator.describeSource());
     }
 
     @Override

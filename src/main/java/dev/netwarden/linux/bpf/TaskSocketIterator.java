@@ -97,6 +97,11 @@ public final class TaskSocketIterator implements AutoCloseable {
         return s;
     }
 
+    /** For status output: "bpf" when {@link #system()} has an iterator, else "/proc (why)". */
+    public static String describeSource() {
+        return system().isPresent() ? "bpf" : "/proc (" + unavailableReason + ")";
+    }
+
     /** Why {@link #system()} is empty, or null when it is not (or was not asked yet). */
     public static String unavailableReason() {
         return unavailableReason;

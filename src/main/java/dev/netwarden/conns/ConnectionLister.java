@@ -95,7 +95,9 @@ public final class ConnectionLister {
                 try {
                     PhaseTimes.mark("scan thread running");
                     SocketHolderIndex index = new SocketHolderIndex();
+                    PhaseTimes.mark(index.usesBpf() ? "BPF iterator ready" : "no BPF iterator");
                     index.refresh();
+                    PhaseTimes.mark("fds read");
                     done = new Scan(index, index.snapshot());
                     holderPids = index.socketHolderPids(); // before handing the index over
                     PhaseTimes.mark("proc fd scan");

@@ -2,6 +2,7 @@ package dev.netwarden.linux.bpf;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * The records {@link TaskSocketProgram} writes, as read from the iterator: 16 bytes each, native byte
@@ -9,6 +10,7 @@ import java.lang.foreign.ValueLayout;
  */
 public final class TaskSocketRecords {
     public static final int RECORD_BYTES = 16;
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     /** Receives one record. */
     @FunctionalInterface
@@ -28,15 +30,19 @@ public final class TaskSocketRecords {
         if (length < 0 || length > bytes.byteSize()) {
             throw new IllegalArgumentException("length " + length + " outside a buffer of " + bytes.byteSize());
         }
-        long whole = length - length % RECORD_BYTES;
-        for (long at = 0; at < whole; at += RECORD_BYTES) {
-            int pid = bytes.get(ValueLayout.JAVA_INT_UNALIGNED, at);
-            int fd = bytes.get(ValueLayout.JAVA_INT_UNALIGNED, at + 4);
-            long inode = bytes.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 8);
+        int records = (int) (length / RECORD_BYTES);
+        // One bulk copy into a Java array, then plain array reads: a short command parses 100k records
+        // before the JIT compiles this loop, and a segment read per field is ~10× slower interpreted.
+        long[] words = new long[records * 2];
+        MemorySegment.copy(bytes, ValueLayout.JAVA_LONG_UNALIGNED, 0, words, 0, words.length);
+        for (int r = 0; r < records; r++) {
+            long pidAndFd = words[2 * r];
+            int pid = (int) (LITTLE_ENDIAN ? pidAndFd : pidAndFd >>> 32);
+            int fd = (int) (LITTLE_ENDIAN ? pidAndFd >>> 32 : pidAndFd);
             if (pid > 0 && fd >= 0) {
-                sink.accept(pid, fd, inode);
+                sink.accept(pid, fd, words[2 * r + 1]);
             }
         }
-        return whole;
+        return (long) records * RECORD_BYTES;
     }
 }

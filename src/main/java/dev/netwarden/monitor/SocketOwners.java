@@ -2,7 +2,6 @@ package dev.netwarden.monitor;
 
 import dev.netwarden.flow.Attribution;
 import dev.netwarden.linux.proc.SocketHolderIndex;
-import dev.netwarden.linux.proc.SocketHolderSnapshot;
 import dev.netwarden.process.ProcessDirectory;
 import dev.netwarden.process.ProcessEventListener;
 import dev.netwarden.process.ProcessSnapshot;
@@ -168,18 +167,20 @@ public final class SocketOwners implements ProcessEventListener {
                 return byLastOwner;
             }
         }
-        SocketHolderSnapshot snapshot = index.snapshot();
-        if (!snapshot.contains(inode) && !hotRefreshedThisRound) {
+        // index.contains/holders, not index.snapshot(): after a rescan of one process the snapshot
+        // would be rebuilt from every socket of the machine, per packet.
+        boolean held = index.contains(inode);
+        if (!held && !hotRefreshedThisRound) {
             refreshHot();
-            snapshot = index.snapshot();
-            if (!snapshot.contains(inode) && !listedThisRound) {
+            held = index.contains(inode);
+            if (!held && !listedThisRound) {
                 // Its process's fork/exec event may still be on its way (the connector thread is
                 // behind): one listing costs far less than the full scan that would follow.
                 listNewPids();
-                snapshot = index.snapshot();
+                held = index.contains(inode);
             }
         }
-        if (!snapshot.contains(inode)) {
+        if (!held) {
             long now = nanoClock.getAsLong();
             Long since = pendingSince.get(inode);
             if (since == null) {
@@ -197,14 +198,14 @@ public final class SocketOwners implements ProcessEventListener {
                     return null;
                 }
                 fullRescan();
-                snapshot = index.snapshot();
+                held = index.contains(inode);
             }
         }
         pendingSince.remove(inode);
-        if (!snapshot.contains(inode)) {
-            return Attribution.unknown(snapshot.unreadableProcesses() > 0 ? REASON_UNREADABLE : REASON_NO_HOLDER);
+        if (!held) {
+            return Attribution.unknown(index.unreadableProcesses() > 0 ? REASON_UNREADABLE : REASON_NO_HOLDER);
         }
-        return choose(snapshot.holders(inode));
+        return choose(index.holders(inode));
     }
 
     /**

@@ -8,7 +8,9 @@ import dev.netwarden.process.SocketHolder;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -274,10 +276,61 @@ public final class SocketHolderIndex {
         return snapshot;
     }
 
-    /** Shorthand for {@code snapshot().holders(inode)}. */
-    public List<SocketHolder> holders(long inode) {
-        return snapshot().holders(inode);
+    /**
+     * Whether any process in the index holds {@code inode} now. Exact, like {@code snapshot().contains},
+     * but while few pids changed since the last snapshot was built (a firewall rescanning the one
+     * process that makes connections), it asks that snapshot for the unchanged pids and the changed
+     * pids' fds directly instead of rebuilding a table of every socket of the machine: at 100k sockets
+     * a rebuild per packet made the firewall's attribution five times slower.
+     */
+    public boolean contains(long inode) {
+        if (snapshot != null || allChanged || lastBuilt == null) {
+            return snapshot().contains(inode);
+        }
+        for (int pid : changedSinceBuilt) {
+            PidSockets s = byPid.get(pid);
+            if (s != null && holds(s, inode)) {
+                return true;
+            }
+        }
+        boolean[] unchangedHolder = new boolean[1];
+        lastBuilt.forEachHolder(inode, (pid, fd) -> unchangedHolder[0] |= !changedSinceBuilt.contains(pid));
+        return unchangedHolder[0];
     }
+
+    /**
+     * Every holder of {@code inode}, ascending by pid then fd, as {@code snapshot().holders(inode)}
+     * answers, and without its rebuild while few pids changed (see {@link #contains}).
+     */
+    public List<SocketHolder> holders(long inode) {
+        if (snapshot != null || allChanged || lastBuilt == null) {
+            return snapshot().holders(inode);
+        }
+        List<SocketHolder> out = new ArrayList<>(2);
+        lastBuilt.forEachHolder(inode, (pid, fd) -> {
+            if (!changedSinceBuilt.contains(pid)) {
+                out.add(new SocketHolder(pid, fd));
+            }
+        });
+        for (int pid : changedSinceBuilt) {
+            PidSockets s = byPid.get(pid);
+            if (s == null) {
+                continue;
+            }
+            long[] inodes = s.inodes();
+            int[] fds = s.fds();
+            for (int i = 0; i < s.count(); i++) {
+                if (inodes[i] == inode) {
+                    out.add(new SocketHolder(pid, fds[i]));
+                }
+            }
+        }
+        out.sort(HOLDER_ORDER);
+        return List.copyOf(out);
+    }
+
+    private static final Comparator<SocketHolder> HOLDER_ORDER =
+            Comparator.comparingInt(SocketHolder::pid).thenComparingInt(SocketHolder::fd);
 
     private void put(int pid, PidSockets sockets) {
         byPid.put(pid, sockets);

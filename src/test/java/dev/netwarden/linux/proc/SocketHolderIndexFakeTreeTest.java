@@ -113,6 +113,38 @@ class SocketHolderIndexFakeTreeTest {
     }
 
     @Test
+    void containsAndHoldersAnswerExactlyWithoutRebuildingAfterFewChanges() throws Exception {
+        FakeProcTree tree = tree();
+        SocketHolderIndex index = new SocketHolderIndex(tree.root(), null, 1);
+        index.refresh();
+        index.snapshot();
+        // a socket moves from 200 to 300 (200 closed it, 300 got it), 100 opens another, 300 shares 5002
+        Files.delete(tmp.resolve("200/fd/7"));
+        index.refreshPid(200);
+        tree.socketFd(300, 4, 5001).socketFd(300, 5, 5002).socketFd(100, 9, 7001);
+        index.refreshPid(300);
+        index.refreshPid(100);
+        long[] inodes = {5001, 5002, 7001, 6000, 77};
+        List<List<SocketHolder>> incremental = new ArrayList<>();
+        List<Boolean> contains = new ArrayList<>();
+        for (long inode : inodes) {
+            incremental.add(index.holders(inode));
+            contains.add(index.contains(inode));
+        }
+        SocketHolderIndex fresh = new SocketHolderIndex(tree.root(), null, 1);
+        fresh.refresh();
+        for (int i = 0; i < inodes.length; i++) {
+            assertThat(incremental.get(i)).as("holders of %d", inodes[i]).isEqualTo(fresh.snapshot().holders(inodes[i]));
+            assertThat(contains.get(i)).as("contains %d", inodes[i]).isEqualTo(fresh.snapshot().contains(inodes[i]));
+        }
+        assertThat(incremental.get(0)).containsExactly(new SocketHolder(100, 3), new SocketHolder(300, 4));
+        assertThat(incremental.get(1)).containsExactly(new SocketHolder(100, 4), new SocketHolder(300, 5));
+        index.removePid(100);
+        assertThat(index.holders(5001)).containsExactly(new SocketHolder(300, 4));
+        assertThat(index.contains(7001)).isFalse();
+    }
+
+    @Test
     void refreshDropsGoneProcesses() throws Exception {
         FakeProcTree tree = tree();
         SocketHolderIndex index = new SocketHolderIndex(tree.root(), null, 1);

@@ -35,9 +35,7 @@ final class FdDirScanner {
     private final MemorySegment name;
     private final MemorySegment pidPath;
 
-    private long[] inodes = new long[1024];
-    private int[] fds = new int[1024];
-    private int count;
+    private final SocketFdList found = new SocketFdList();
 
     FdDirScanner() {
         Arena arena = Arena.ofAuto();
@@ -86,7 +84,7 @@ final class FdDirScanner {
      * whose inode {@code wanted} accepts (all when null). Read the result with {@link #result()}.
      */
     Outcome scan(int procFd, int pid, LongPredicate wanted) {
-        count = 0;
+        found.clear();
         writePidPath(pid);
         int dirFd = Libc.openat(state, procFd, pidPath, O_DIR);
         if (dirFd < 0) {
@@ -110,7 +108,7 @@ final class FdDirScanner {
                         if (len > 0) { // < 0: the fd was closed meanwhile
                             long inode = SocketLink.inode(link, len);
                             if (inode >= 0 && (wanted == null || wanted.test(inode))) {
-                                add(inode, fd);
+                                found.add(inode, fd);
                             }
                         }
                     }
@@ -135,20 +133,7 @@ final class FdDirScanner {
 
     /** The sockets of the last successful {@link #scan}. */
     PidSockets result() {
-        if (count == 0) {
-            return PidSockets.NONE;
-        }
-        return new PidSockets(Arrays.copyOf(inodes, count), Arrays.copyOf(fds, count), false);
-    }
-
-    private void add(long inode, int fd) {
-        if (count == fds.length) {
-            inodes = Arrays.copyOf(inodes, count * 2);
-            fds = Arrays.copyOf(fds, count * 2);
-        }
-        inodes[count] = inode;
-        fds[count] = fd;
-        count++;
+        return found.toPidSockets();
     }
 
     /**

@@ -9,16 +9,14 @@ import java.util.function.LongPredicate;
 
 /**
  * Groups (pid, fd, inode) records from the BPF iterator into one {@link PidSockets} per pid. Records
- * come pid by pid, so a run is gathered in reused arrays and copied out once; a pid seen again later
+ * come pid by pid, so a run is gathered in one reused {@link SocketFdList} and copied out once; a pid seen again later
  * (a thread with its own fd table) is appended to what it had.
  */
 final class PidSocketsCollector implements TaskSocketRecords.Sink {
     private final LongPredicate wanted;
     private final Map<Integer, PidSockets> byPid = new HashMap<>();
     private int currentPid = -1;
-    private long[] inodes = new long[256];
-    private int[] fds = new int[256];
-    private int count;
+    private final SocketFdList run = new SocketFdList();
 
     PidSocketsCollector(LongPredicate wanted) {
         this.wanted = wanted;
@@ -33,13 +31,7 @@ final class PidSocketsCollector implements TaskSocketRecords.Sink {
             flush();
             currentPid = pid;
         }
-        if (count == fds.length) {
-            inodes = Arrays.copyOf(inodes, count * 2);
-            fds = Arrays.copyOf(fds, count * 2);
-        }
-        inodes[count] = inode;
-        fds[count] = fd;
-        count++;
+        run.add(inode, fd);
     }
 
     /** Each pid that held at least one wanted socket, with its sockets. */
@@ -49,18 +41,16 @@ final class PidSocketsCollector implements TaskSocketRecords.Sink {
     }
 
     private void flush() {
-        if (currentPid < 0 || count == 0) {
+        if (currentPid < 0 || run.size() == 0) {
             return;
         }
         PidSockets before = byPid.get(currentPid);
-        long[] i = Arrays.copyOf(inodes, count);
-        int[] f = Arrays.copyOf(fds, count);
+        PidSockets now = run.toPidSockets();
         if (before != null) {
-            i = concat(before.inodes(), i);
-            f = concat(before.fds(), f);
+            now = new PidSockets(concat(before.inodes(), now.inodes()), concat(before.fds(), now.fds()), false);
         }
-        byPid.put(currentPid, new PidSockets(i, f, false));
-        count = 0;
+        byPid.put(currentPid, now);
+        run.clear();
     }
 
     private static long[] concat(long[] a, long[] b) {

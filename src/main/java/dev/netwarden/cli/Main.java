@@ -29,6 +29,7 @@ public final class Main implements Runnable {
         spec.addSubcommand("lists", new CommandLine(ListsCommand.spec()));
         spec.addSubcommand("prompt", new CommandLine(PromptCommand.spec()));
         spec.addSubcommand("top", new CommandLine(TopCommand.spec()));
+        spec.addSubcommand("status", new CommandLine(StatusCommand.spec()));
         spec.addSubcommand("ui-token", new CommandLine(UiTokenCommand.spec()));
         spec.addSubcommand("help", new CommandLine(HelpCommand.spec()));
         spec.addSubcommand("completion", new CommandLine(CompletionCommand.spec()));

@@ -87,8 +87,15 @@ class MainTest {
     @Test
     void completionScriptCompletesCommandsAndConnsFlags() {
         assertThat(run("completion")).isZero();
-        assertThat(out.toString()).contains("'--no-processes'", "'--json'", "\"conns\" \"daemon\" \"history\" \"firewall\" \"rules\" \"lists\" \"prompt\" \"top\" \"ui-token\" \"completion\"",
+        assertThat(out.toString()).contains("'--no-processes'", "'--json'", "\"conns\" \"daemon\" \"history\" \"firewall\" \"rules\" \"lists\" \"prompt\" \"top\" \"status\" \"ui-token\" \"completion\"",
                 "'--interval'", "'--window'", "'--count'");
+    }
+
+    @Test
+    void statusWithoutADaemonSaysWhereItLooked(@TempDir Path dir) {
+        assertThat(run("status", "--data-dir", dir.toString())).isEqualTo(Main.EXIT_KERNEL);
+        assertThat(err.toString()).contains("netwarden status: ", dir.resolve("control.sock").toString());
+        assertThat(run("status", "--bogus")).isEqualTo(Main.EXIT_USAGE);
     }
 
     @Test

@@ -274,6 +274,16 @@ class MonitorIT {
             awaitReady(ns.start(PYTHON, peers.toString(), "sink", "127.0.0.7", "9005"));
             awaitReady(ns.start(PYTHON, peers.toString(), "bulkserve", "127.0.0.8", "9010", Integer.toString(fiveMib)));
             try (RunningDaemon daemon = RunningDaemon.start(ns, dir.resolve("data"), dir.resolve("daemon.log"))) {
+                // `netwarden status` as a user runs it: the daemon's own answer, as text and as JSON.
+                String text = RunningDaemon.cli("status", "--data-dir", dir.resolve("data").toString());
+                assertThat(text).contains("netwarden daemon ", "pid " + daemon.pid(), "passive level", "data dir:",
+                        "\nmonitor\n", "\nsocket-index\n");
+                assertThat(text).as("root on this kernel: socket fds through the BPF iterator").containsPattern("fd_source +bpf");
+                JsonNode statusJson = tools.jackson.databind.json.JsonMapper.shared().readTree(RunningDaemon.cli("status", "--json", "--daemon-socket",
+                        daemon.controlSocket().toString()));
+                assertThat(statusJson.path("pid").asLong()).isEqualTo(daemon.pid());
+                assertThat(statusJson.path("services").path("socket-index").path("fd_source").asString()).isEqualTo("bpf");
+
                 // 13. a few hundred crafted answers from port 53; memory and liveness before/after.
                 long rssBefore = daemon.rssKib();
                 long malformedBefore = malformed(daemon);

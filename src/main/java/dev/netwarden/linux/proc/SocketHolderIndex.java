@@ -77,8 +77,13 @@ public final class SocketHolderIndex {
      * has one, else scanned on up to 2 threads.
      */
     public SocketHolderIndex() {
+        this(TaskSocketIterator.system().orElse(null));
+    }
+
+    /** The machine's /proc, with this iterator (null: /proc only); for tests that bring their own. */
+    SocketHolderIndex(TaskSocketIterator bpf) {
         this(Path.of("/proc"), null, Math.min(2, Runtime.getRuntime().availableProcessors()));
-        this.bpf = TaskSocketIterator.system().orElse(null);
+        this.bpf = bpf;
     }
 
     /**

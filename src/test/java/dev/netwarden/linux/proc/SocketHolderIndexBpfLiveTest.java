@@ -1,6 +1,8 @@
 package dev.netwarden.linux.proc;
 
 import dev.netwarden.linux.bpf.TaskSocketIterator;
+import dev.netwarden.linux.bpf.TaskSocketProgram;
+import dev.netwarden.linux.btf.Btf;
 import dev.netwarden.linux.ffm.Libc;
 import dev.netwarden.process.SocketHolder;
 import org.junit.jupiter.api.AfterEach;
@@ -88,6 +90,23 @@ class SocketHolderIndexBpfLiveTest {
             assertThat(viaBpf.holders(inode)).containsExactly(new SocketHolder(pid, fd)).isEqualTo(viaProc.holders(inode));
         }
         assertThat(viaBpf.knownPids()).contains(pid, (int) ProcessHandle.current().pid(), 1);
+    }
+
+    @Test
+    void anIteratorThatFailsIsDroppedForProcAndTheAnswersStayRight() throws Exception {
+        int fd = Integer.parseInt(ask("s"));
+        long inode = inodeOf(fd);
+        int pid = (int) holder.pid();
+        TaskSocketIterator own = TaskSocketIterator.load(Btf.withVmlinux(TaskSocketProgram::of));
+        SocketHolderIndex index = new SocketHolderIndex(own);
+        index.refresh();
+        assertThat(index.usesBpf()).isTrue();
+        own.close(); // from now on every scan through it fails
+        int fd2 = Integer.parseInt(ask("s"));
+        assertThat(index.refreshPidHolds(pid, inodeOf(fd2))).as("found through /proc after the failure").isTrue();
+        assertThat(index.usesBpf()).as("given up for good").isFalse();
+        index.refresh();
+        assertThat(index.holders(inode)).containsExactly(new SocketHolder(pid, fd));
     }
 
     @Test

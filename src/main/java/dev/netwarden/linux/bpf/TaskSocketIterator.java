@@ -1,6 +1,7 @@
 package dev.netwarden.linux.bpf;
 
 import dev.netwarden.linux.btf.Btf;
+import dev.netwarden.linux.ffm.Errno;
 import dev.netwarden.linux.ffm.ErrnoException;
 import dev.netwarden.linux.ffm.Libc;
 
@@ -44,7 +45,6 @@ public final class TaskSocketIterator implements AutoCloseable {
     private static final int ITER_CREATE_ATTR_BYTES = 8;
     /** {@code union bpf_iter_link_info}: for task iterators {u32 tid; u32 pid; u32 pid_fd}. */
     private static final int ITER_LINK_INFO_BYTES = 16;
-    private static final int EINTR = 4;
     private static final int READ_BUFFER = 256 * 1024;
 
     private static final Object SYSTEM_LOCK = new Object();
@@ -264,7 +264,7 @@ public final class TaskSocketIterator implements AutoCloseable {
                     return;
                 }
                 if (got < 0) {
-                    if (s.state.errno() == EINTR) {
+                    if (s.state.errno() == Errno.EINTR) {
                         continue;
                     }
                     throw new ErrnoException("read of the task_file iterator", s.state.errno());

@@ -250,6 +250,31 @@ class ConnsIT {
     }
 
     @Test
+    void theBpfIteratorAndTheProcScanNameTheSameHolders() throws Exception {
+        // As root (CI), the default run reads socket fds through the BPF iterator; NETWARDEN_NO_BPF=1
+        // forces the /proc scan. Both must give every socket of the namespace the same holders.
+        Result viaBpf = netwarden("conns", "-a", "--json", "-t");
+        Result viaProc = netwarden(List.of("env", "NETWARDEN_NO_BPF=1"), "conns", "-a", "--json", "-t");
+        assertThat(viaBpf.exit()).as(viaBpf.err()).isZero();
+        assertThat(viaProc.exit()).as(viaProc.err()).isZero();
+        assertThat(holdersByInode(JSON.readTree(viaBpf.out()))).isNotEmpty()
+                .isEqualTo(holdersByInode(JSON.readTree(viaProc.out())));
+    }
+
+    /** inode → "pid/fd" of each holder, for the sockets that have holders. */
+    private static java.util.Map<Long, List<String>> holdersByInode(JsonNode doc) {
+        java.util.Map<Long, List<String>> out = new java.util.TreeMap<>();
+        for (JsonNode s : sockets(doc)) {
+            List<String> holders = new ArrayList<>();
+            s.get("processes").forEach(p -> holders.add(p.get("pid").asLong() + "/" + p.get("fd").asInt()));
+            if (!holders.isEmpty()) {
+                out.put(s.get("inode").asLong(), holders);
+            }
+        }
+        return out;
+    }
+
+    @Test
     void tableAndCsvShowTheProcess() throws Exception {
         Result table = netwarden("conns", "-tln", "sport", "=", ":7105");
         assertThat(table.exit()).isZero();

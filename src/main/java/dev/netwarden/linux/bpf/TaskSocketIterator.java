@@ -120,12 +120,30 @@ public final class TaskSocketIterator implements AutoCloseable {
             unavailableReason = "the kernel has no BTF (" + Btf.VMLINUX + ")";
             return Optional.empty();
         }
+        if (!inInitialPidNamespace()) {
+            // The program reports the kernel's pids, /proc here shows this namespace's: checked before
+            // loading anything, so a container pays nothing for the attempt.
+            unavailableReason = "not in the initial pid namespace";
+            return Optional.empty();
+        }
         try {
             return Optional.of(open(TaskSocketProgramCache.system()));
         } catch (IOException | RuntimeException e) {
             unavailableReason = e.getMessage();
             LOG.log(Level.FINE, "BPF task iterator unavailable, reading /proc instead", e);
             return Optional.empty();
+        }
+    }
+
+    /** PROC_PID_INIT_INO (include/linux/proc_ns.h): the initial pid namespace's inode number. */
+    private static final String INITIAL_PID_NAMESPACE = "pid:[4026531836]";
+
+    /** True unless /proc/self/ns/pid names another namespace (unreadable: true, the self-test decides). */
+    static boolean inInitialPidNamespace() {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString().equals(INITIAL_PID_NAMESPACE);
+        } catch (IOException | RuntimeException e) {
+            return true;
         }
     }
 

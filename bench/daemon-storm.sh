@@ -200,20 +200,40 @@ thread_delta() {
 }
 pss_kb() { awk '/^Pss:/{print $2}' /proc/"$1"/smaps_rollup 2>/dev/null || echo 0; }
 
+# The once-a-second sampling below forks nothing (bash builtins only: `read` from smaps_rollup, and a
+# 1 s `read -t` on a FIFO instead of sleep). Why: a daemon that follows the proc connector wakes for
+# every fork, exec and exit on the machine, so a sampler running awk and sleep each second would
+# add ~6 process events a second of its own to what is measured as idle; opensnitchd here polls
+# /proc instead and would not see them.
+PSS_NOW=0
+pss_now() {
+  local key val rest
+  PSS_NOW=0
+  while read -r key val rest; do
+    if [ "$key" = "Pss:" ]; then PSS_NOW=$val; return; fi
+  done < /proc/"$1"/smaps_rollup 2>/dev/null
+}
+tick_fifo="$work/tick.fifo"
+tick() {
+  [ -p "$tick_fifo" ] || mkfifo "$tick_fifo"
+  [ -n "${TICK_FD:-}" ] || exec {TICK_FD}<>"$tick_fifo"
+  read -r -t 1 -u "$TICK_FD" _ || true
+}
+
 # storm RATE SECONDS OUTFILE: paced storm in the client namespace (idle: sleep), sampling PSS each
 # second into PSS_PEAK.
 PSS_PEAK=0
 storm() {
-  local rate="$1" secs="$2" out="$3" pid="" p
+  local rate="$1" secs="$2" out="$3" pid=""
   if (( rate > 0 )); then
     ip netns exec "$CLI" "$PACED" -a $DST -P $PORT -m $NPORTS -r "$rate" -d "$secs" -c 512 > "$out" 2>&1 &
     pid=$!
   fi
   local end=$((SECONDS + secs))
   while (( SECONDS < end + 5 )); do
-    p=$(pss_kb "$SUBJ_PID"); (( p > PSS_PEAK )) && PSS_PEAK=$p
+    pss_now "$SUBJ_PID"; (( PSS_NOW > PSS_PEAK )) && PSS_PEAK=$PSS_NOW
     if [ -n "$pid" ]; then kill -0 "$pid" 2>/dev/null || break; else (( SECONDS >= end )) && break; fi
-    sleep 1
+    tick
   done
   [ -n "$pid" ] && { stop_pid "$pid" 2; wait "$pid" || true; }
   return 0

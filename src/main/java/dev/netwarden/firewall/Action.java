@@ -7,7 +7,10 @@ package dev.netwarden.firewall;
 public enum Action {
     ALLOW, DENY, REJECT;
 
+    /** Made once: the firewall asks for it per connection. */
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return label;
     }
 }

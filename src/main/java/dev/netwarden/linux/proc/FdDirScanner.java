@@ -35,7 +35,7 @@ final class FdDirScanner {
     private final MemorySegment name;
     private final MemorySegment pidPath;
 
-    private final SocketFdList found = new SocketFdList();
+    private final SocketFdList found = new SocketFdList(1024);
 
     FdDirScanner() {
         Arena arena = Arena.ofAuto();

@@ -16,7 +16,7 @@ final class PidSocketsCollector implements TaskSocketRecords.Sink {
     private final LongPredicate wanted;
     private final Map<Integer, PidSockets> byPid = new HashMap<>();
     private int currentPid = -1;
-    private final SocketFdList run = new SocketFdList();
+    private final SocketFdList run = new SocketFdList(16); // one per scan: most processes hold a few sockets
 
     PidSocketsCollector(LongPredicate wanted) {
         this.wanted = wanted;

@@ -8,9 +8,15 @@ import java.util.Arrays;
  * as a {@link PidSockets} once the process is complete.
  */
 final class SocketFdList {
-    private long[] inodes = new long[256];
-    private int[] fds = new int[256];
+    private long[] inodes;
+    private int[] fds;
     private int count;
+
+    /** @param capacity the room to start with; it doubles as needed */
+    SocketFdList(int capacity) {
+        inodes = new long[Math.max(1, capacity)];
+        fds = new int[Math.max(1, capacity)];
+    }
 
     void add(long inode, int fd) {
         if (count == fds.length) {

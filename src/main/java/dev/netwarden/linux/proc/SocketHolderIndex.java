@@ -12,10 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongPredicate;
@@ -67,7 +65,14 @@ public final class SocketHolderIndex {
     private static final int MAX_CHANGES_TRACKED = 64;
     /** The last snapshot built (stale once {@link #snapshot} is null) and the pids rescanned or removed since. */
     private SocketHolderSnapshot lastBuilt;
-    private final Set<Integer> changedSinceBuilt = new HashSet<>();
+    /**
+     * The pids rescanned or removed since {@link #lastBuilt}, at most {@link #MAX_CHANGES_TRACKED}: as
+     * ints to compare and as the map's keys, so the per-packet lookups box nothing (at 20k packets/s
+     * a boxed pid per comparison was a quarter of the firewall loop's allocation).
+     */
+    private final int[] changedPids = new int[MAX_CHANGES_TRACKED];
+    private final Integer[] changedKeys = new Integer[MAX_CHANGES_TRACKED];
+    private int changedCount;
     private boolean allChanged = true;
     /** The BPF fd source, or null: /proc only (a fake tree, not root, no BTF, or it failed once). */
     private TaskSocketIterator bpf;
@@ -231,8 +236,8 @@ public final class SocketHolderIndex {
         if (lastBuilt.contains(inode)) {
             return true;
         }
-        for (int pid : changedSinceBuilt) {
-            PidSockets s = byPid.get(pid);
+        for (int i = 0; i < changedCount; i++) {
+            PidSockets s = byPid.get(changedKeys[i]);
             if (s != null && holds(s, inode)) {
                 return true;
             }
@@ -253,9 +258,14 @@ public final class SocketHolderIndex {
     private void invalidate(int pid) {
         snapshot = null;
         if (!allChanged) {
-            changedSinceBuilt.add(pid);
-            if (changedSinceBuilt.size() > MAX_CHANGES_TRACKED) {
-                allChanged = true;
+            if (!changedSince(pid)) {
+                if (changedCount == MAX_CHANGES_TRACKED) {
+                    allChanged = true;
+                } else {
+                    changedPids[changedCount] = pid;
+                    changedKeys[changedCount] = pid;
+                    changedCount++;
+                }
             }
         }
     }
@@ -275,7 +285,8 @@ public final class SocketHolderIndex {
             }
             snapshot = SocketHolderSnapshot.build(pids, sockets, unreadable);
             lastBuilt = snapshot;
-            changedSinceBuilt.clear();
+            changedCount = 0;
+            Arrays.fill(changedKeys, null);
             allChanged = false;
         }
         return snapshot;
@@ -292,14 +303,14 @@ public final class SocketHolderIndex {
         if (snapshot != null || allChanged || lastBuilt == null) {
             return snapshot().contains(inode);
         }
-        for (int pid : changedSinceBuilt) {
-            PidSockets s = byPid.get(pid);
+        for (int i = 0; i < changedCount; i++) {
+            PidSockets s = byPid.get(changedKeys[i]);
             if (s != null && holds(s, inode)) {
                 return true;
             }
         }
         boolean[] unchangedHolder = new boolean[1];
-        lastBuilt.forEachHolder(inode, (pid, fd) -> unchangedHolder[0] |= !changedSinceBuilt.contains(pid));
+        lastBuilt.forEachHolder(inode, (pid, fd) -> unchangedHolder[0] |= !changedSince(pid));
         return unchangedHolder[0];
     }
 
@@ -313,12 +324,13 @@ public final class SocketHolderIndex {
         }
         List<SocketHolder> out = new ArrayList<>(2);
         lastBuilt.forEachHolder(inode, (pid, fd) -> {
-            if (!changedSinceBuilt.contains(pid)) {
+            if (!changedSince(pid)) {
                 out.add(new SocketHolder(pid, fd));
             }
         });
-        for (int pid : changedSinceBuilt) {
-            PidSockets s = byPid.get(pid);
+        for (int k = 0; k < changedCount; k++) {
+            int pid = changedPids[k];
+            PidSockets s = byPid.get(changedKeys[k]);
             if (s == null) {
                 continue;
             }
@@ -332,6 +344,16 @@ public final class SocketHolderIndex {
         }
         out.sort(HOLDER_ORDER);
         return List.copyOf(out);
+    }
+
+    /** Whether {@code pid} was rescanned or removed since the last snapshot was built. */
+    private boolean changedSince(int pid) {
+        for (int i = 0; i < changedCount; i++) {
+            if (changedPids[i] == pid) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final Comparator<SocketHolder> HOLDER_ORDER =

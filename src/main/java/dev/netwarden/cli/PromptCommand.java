@@ -1,7 +1,6 @@
 package dev.netwarden.cli;
 
 import dev.netwarden.conns.format.TerminalText;
-import dev.netwarden.daemon.config.DaemonSection;
 import dev.netwarden.daemon.control.ControlClient;
 import dev.netwarden.daemon.control.NoDaemonException;
 import dev.netwarden.prompt.PromptSession;
@@ -22,10 +21,7 @@ import java.util.concurrent.Callable;
  * {@link PromptSession}); {@code --list} prints what is pending and exits.
  */
 final class PromptCommand implements Callable<Integer> {
-    private final OptionSpec socket = OptionSpec.builder("--daemon-socket").paramLabel("PATH").type(Path.class)
-            .description("The daemon's control socket (default: DATA_DIR/control.sock).").build();
-    private final OptionSpec dataDir = OptionSpec.builder("--data-dir").paramLabel("DIR").type(Path.class)
-            .description("The daemon's data directory (default: /var/lib/netwarden).").build();
+    private final DaemonSocketOptions daemonSocket = new DaemonSocketOptions();
     private final OptionSpec list = OptionSpec.builder("--list").type(boolean.class)
             .description("Print the pending questions and exit.").build();
     private final OptionSpec json = OptionSpec.builder("--json").type(boolean.class)
@@ -40,8 +36,7 @@ final class PromptCommand implements Callable<Integer> {
                 "Type a[llow], d[eny] or r[eject], optionally a scope (exe, dest, cmdline) and a duration",
                 "(once, 15m, until-exit, until-restart, always); an empty line leaves it for later, q quits.")
                 .footer("", "Exit status: 0 ok, 1 no daemon or prompts are off, 2 bad arguments.");
-        spec.addOption(socket);
-        spec.addOption(dataDir);
+        daemonSocket.addTo(spec);
         spec.addOption(list);
         spec.addOption(json);
         spec.addOption(OptionSpecs.help());
@@ -55,11 +50,7 @@ final class PromptCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path path = socket.getValue();
-        if (path == null) {
-            Path dir = dataDir.getValue();
-            path = dir == null ? DaemonSection.DEFAULT_CONTROL_SOCKET : dir.resolve(DaemonSection.DEFAULT_CONTROL_SOCKET.getFileName());
-        }
+        Path path = daemonSocket.resolve(spec.commandLine());
         if (Boolean.TRUE.equals(json.getValue()) && !Boolean.TRUE.equals(list.getValue())) {
             err.println("netwarden prompt: --json goes with --list");
             return 2;

@@ -3,7 +3,6 @@ package dev.netwarden.cli;
 import dev.netwarden.conns.format.TerminalText;
 import dev.netwarden.daemon.StatusOp;
 import dev.netwarden.daemon.StatusText;
-import dev.netwarden.daemon.config.DaemonSection;
 import dev.netwarden.daemon.control.ControlClient;
 import dev.netwarden.daemon.control.NoDaemonException;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,10 +20,7 @@ import java.util.concurrent.Callable;
  * prints it, so nobody needs socat to read the counters docs/daemon.md describes.
  */
 final class StatusCommand implements Callable<Integer> {
-    private final OptionSpec socket = OptionSpec.builder("--daemon-socket").paramLabel("PATH").type(Path.class)
-            .description("The daemon's control socket (default: DATA_DIR/control.sock).").build();
-    private final OptionSpec dataDir = OptionSpec.builder("--data-dir").paramLabel("DIR").type(Path.class)
-            .description("The daemon's data directory (default: /var/lib/netwarden).").build();
+    private final DaemonSocketOptions daemonSocket = new DaemonSocketOptions();
     private final OptionSpec json = OptionSpec.builder("--json").type(boolean.class)
             .description("The daemon's JSON answer as it is (docs/daemon.md, \"Control socket\").").build();
     private final CommandSpec spec;
@@ -35,8 +31,7 @@ final class StatusCommand implements Callable<Integer> {
                 "Show the running daemon: pid, version, level, uptime, and each part's counters",
                 "(connections seen, history rows written and lost, DNS answers, firewall decisions, …).")
                 .footer("", "Exit status: 0 printed, 1 no daemon answers (or it refused), 2 bad arguments.");
-        spec.addOption(socket);
-        spec.addOption(dataDir);
+        daemonSocket.addTo(spec);
         spec.addOption(json);
         spec.addOption(OptionSpecs.help());
     }
@@ -49,11 +44,7 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path path = socket.getValue();
-        if (path == null) {
-            Path dir = dataDir.getValue();
-            path = dir == null ? DaemonSection.DEFAULT_CONTROL_SOCKET : dir.resolve(DaemonSection.DEFAULT_CONTROL_SOCKET.getFileName());
-        }
+        Path path = daemonSocket.resolve(spec.commandLine());
         try (ControlClient client = ControlClient.connect(path, Duration.ofSeconds(2))) {
             JsonNode reply = client.call(StatusOp.OP, Duration.ofSeconds(10));
             if (!reply.path("ok").asBoolean()) {

@@ -1,6 +1,5 @@
 package dev.netwarden.cli;
 
-import dev.netwarden.daemon.config.DaemonSection;
 import dev.netwarden.daemon.config.DurationText;
 import dev.netwarden.top.TopRun;
 import picocli.CommandLine;
@@ -21,10 +20,7 @@ final class TopCommand implements Callable<Integer> {
             .description("Stop after N refreshes (default: run until q).").build();
     private final OptionSpec raw = OptionSpecs.flag("--raw", "Print one line per process and connection each refresh (TAB-separated).");
     private final OptionSpec json = OptionSpecs.flag("--json", "Print one JSON object per refresh, one per line (schema in docs/top.md).");
-    private final OptionSpec socket = OptionSpec.builder("--daemon-socket").paramLabel("PATH").type(Path.class)
-            .description("The daemon's control socket (default: DATA_DIR/control.sock).").build();
-    private final OptionSpec dataDir = OptionSpec.builder("--data-dir").paramLabel("DIR").type(Path.class)
-            .description("The daemon's data directory (default: /var/lib/netwarden).").build();
+    private final DaemonSocketOptions daemonSocket = new DaemonSocketOptions();
     private final CommandSpec spec;
 
     private TopCommand() {
@@ -41,8 +37,7 @@ final class TopCommand implements Callable<Integer> {
         spec.addOption(count);
         spec.addOption(raw);
         spec.addOption(json);
-        spec.addOption(socket);
-        spec.addOption(dataDir);
+        daemonSocket.addTo(spec);
         spec.addOption(OptionSpecs.help());
     }
 
@@ -56,9 +51,7 @@ final class TopCommand implements Callable<Integer> {
         if (Boolean.TRUE.equals(raw.getValue()) && Boolean.TRUE.equals(json.getValue())) {
             throw new CommandLine.ParameterException(cl, "--raw and --json exclude each other");
         }
-        if (socket.getValue() != null && dataDir.getValue() != null) {
-            throw new CommandLine.ParameterException(cl, "--daemon-socket and --data-dir exclude each other");
-        }
+        Path path = daemonSocket.resolve(cl);
         TopRun.Options options;
         try {
             Duration every = duration(interval, Duration.ofSeconds(1));
@@ -66,12 +59,7 @@ final class TopCommand implements Callable<Integer> {
             if (window.getValue() == null && over.compareTo(every) < 0) {
                 over = every;
             }
-            Path path = socket.getValue();
-            boolean explicit = path != null || dataDir.getValue() != null;
-            if (path == null) {
-                Path dir = dataDir.getValue();
-                path = dir == null ? DaemonSection.DEFAULT_CONTROL_SOCKET : dir.resolve(DaemonSection.DEFAULT_CONTROL_SOCKET.getFileName());
-            }
+            boolean explicit = daemonSocket.explicit();
             Long n = count.getValue();
             TopRun.Output output = Boolean.TRUE.equals(json.getValue()) ? TopRun.Output.JSON
                     : Boolean.TRUE.equals(raw.getValue()) ? TopRun.Output.RAW : TopRun.Output.SCREEN;

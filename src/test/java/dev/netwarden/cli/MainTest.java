@@ -96,6 +96,8 @@ class MainTest {
         assertThat(run("status", "--data-dir", dir.toString())).isEqualTo(Main.EXIT_KERNEL);
         assertThat(err.toString()).contains("netwarden status: ", dir.resolve("control.sock").toString());
         assertThat(run("status", "--bogus")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(run("status", "--data-dir", dir.toString(), "--daemon-socket", "/x")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(err.toString()).contains("--daemon-socket and --data-dir exclude each other");
     }
 
     @Test

@@ -121,13 +121,18 @@ public final class PromptSession {
         return PromptText.lines(prompt);
     }
 
-    private void answer(long id, AnswerLine.Answer a) throws IOException {
+    /** The control request that answers question {@code id} with {@code a} (the prompt-answer op). */
+    public static ObjectNode answerRequest(long id, AnswerLine.Answer a) {
         ObjectNode request = ControlClient.request("prompt-answer");
         request.put("id", id);
         request.put("action", a.action().label());
         request.put("scope", a.scope().label());
         request.put("duration", a.duration().label());
-        JsonNode reply = client.call(request, CALL_TIMEOUT);
+        return request;
+    }
+
+    private void answer(long id, AnswerLine.Answer a) throws IOException {
+        JsonNode reply = client.call(answerRequest(id, a), CALL_TIMEOUT);
         if (!reply.path("ok").asBoolean()) {
             out.println("not answered: " + TerminalText.sanitize(reply.path("error").asString("")));
             return;

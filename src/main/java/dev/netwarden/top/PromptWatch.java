@@ -3,8 +3,8 @@ package dev.netwarden.top;
 import dev.netwarden.conns.format.TerminalText;
 import dev.netwarden.daemon.control.ControlClient;
 import dev.netwarden.prompt.AnswerLine;
+import dev.netwarden.prompt.PromptSession;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -91,12 +91,7 @@ final class PromptWatch implements AutoCloseable {
             if (client == null) {
                 client = ControlClient.connect(socket, TIMEOUT);
             }
-            ObjectNode request = ControlClient.request("prompt-answer");
-            request.put("id", id);
-            request.put("action", a.action().label());
-            request.put("scope", a.scope().label());
-            request.put("duration", a.duration().label());
-            JsonNode reply = client.call(request, TIMEOUT);
+            JsonNode reply = client.call(PromptSession.answerRequest(id, a), TIMEOUT);
             if (!reply.path("ok").asBoolean()) {
                 return "not answered: " + TerminalText.sanitize(reply.path("error").asString(""));
             }

@@ -233,9 +233,11 @@ public final class SocketHolderIndex {
         if (allChanged || lastBuilt == null) {
             return snapshot().contains(inode);
         }
-        if (lastBuilt.contains(inode)) {
-            return true;
-        }
+        return lastBuilt.contains(inode) || heldByChangedPid(inode);
+    }
+
+    /** Whether one of the pids rescanned since the last snapshot holds {@code inode} now. */
+    private boolean heldByChangedPid(long inode) {
         for (int i = 0; i < changedCount; i++) {
             PidSockets s = byPid.get(changedKeys[i]);
             if (s != null && holds(s, inode)) {
@@ -303,11 +305,8 @@ public final class SocketHolderIndex {
         if (snapshot != null || allChanged || lastBuilt == null) {
             return snapshot().contains(inode);
         }
-        for (int i = 0; i < changedCount; i++) {
-            PidSockets s = byPid.get(changedKeys[i]);
-            if (s != null && holds(s, inode)) {
-                return true;
-            }
+        if (heldByChangedPid(inode)) {
+            return true;
         }
         boolean[] unchangedHolder = new boolean[1];
         lastBuilt.forEachHolder(inode, (pid, fd) -> unchangedHolder[0] |= !changedSince(pid));

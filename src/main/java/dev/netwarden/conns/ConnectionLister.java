@@ -62,6 +62,13 @@ public final class ConnectionLister {
     private CompletableFuture<Scan> scan;
     /** Set when the join begins: the scan thread then stops reading processes ahead. */
     private volatile boolean joining;
+    /**
+     * Where {@link #list} hands the dump's sockets to the scan thread, once it asked for that before
+     * the scan finished (guarded by this); null otherwise.
+     */
+    private JoinHandoff handoff;
+    /** Set (guarded by this) when the scan thread finished its scan: too late to hand it the join. */
+    private boolean scanFinished;
 
     /** A finished /proc scan: the index (its counters) and the snapshot built on the scan thread. */
     private record Scan(SocketHolderIndex index, SocketHolderSnapshot holders) {
@@ -106,7 +113,17 @@ public final class ConnectionLister {
                     return;
                 }
                 result.complete(done);
-                readAhead(holderPids);
+                JoinHandoff join;
+                synchronized (ConnectionLister.this) {
+                    scanFinished = true;
+                    join = handoff;
+                }
+                if (join != null) {
+                    join.joinAll(new Join(processes, done.holders())::owners);
+                    PhaseTimes.mark("join on the scan thread");
+                } else {
+                    readAhead(holderPids);
+                }
             });
         }
     }
@@ -130,16 +147,31 @@ public final class ConnectionLister {
         if (selection.processes() && lookup == null) {
             startScan();
         }
+        JoinHandoff onScanThread = selection.processes() ? joinOnScanThread() : null;
         List<SocketEntry> sockets = new ArrayList<>();
         try (SockDiag diag = SockDiag.open()) {
             for (SockDiagQuery q : selection.queries()) {
                 diag.dump(q, s -> {
                     if (selection.filter().test(s)) {
-                        sockets.add(s);
+                        if (onScanThread != null) {
+                            onScanThread.add(s);
+                        } else {
+                            sockets.add(s);
+                        }
                     }
                 });
                 PhaseTimes.mark("sock_diag dump " + q);
             }
+        } finally {
+            if (onScanThread != null) {
+                onScanThread.finish(); // also after a failed dump: the scan thread must not wait for more
+            }
+        }
+        if (onScanThread != null) {
+            Scan done = awaitScan();
+            List<Connection> rows = onScanThread.rows();
+            PhaseTimes.mark("wait for the join");
+            return new Listing(rows, done.index().unreadableProcesses(), done.index().processCount());
         }
         if (!selection.processes()) {
             List<Connection> rows = new ArrayList<>(sockets.size());
@@ -168,12 +200,7 @@ public final class ConnectionLister {
             }
             startScan();
         }
-        Scan done;
-        try {
-            done = scan.join();
-        } catch (CompletionException e) {
-            throw new IOException("cannot scan /proc for socket holders: " + e.getCause().getMessage(), e.getCause());
-        }
+        Scan done = awaitScan();
         PhaseTimes.mark("wait for scan");
         SocketHolderIndex index = done.index();
         List<Connection> rows = new ArrayList<>(sockets.size());
@@ -184,6 +211,26 @@ public final class ConnectionLister {
         joining = true;
         PhaseTimes.mark("join + process reads");
         return new Listing(rows, index.unreadableProcesses(), index.processCount());
+    }
+
+    /**
+     * A handoff for the dump's sockets, which the scan thread joins once its scan is done; null (the
+     * join then runs here, after the dump) when no scan was started here or it already finished.
+     */
+    private synchronized JoinHandoff joinOnScanThread() {
+        if (scan == null || scanFinished || handoff != null) {
+            return null;
+        }
+        handoff = new JoinHandoff();
+        return handoff;
+    }
+
+    private Scan awaitScan() throws IOException {
+        try {
+            return scan.join();
+        } catch (CompletionException e) {
+            throw new IOException("cannot scan /proc for socket holders: " + e.getCause().getMessage(), e.getCause());
+        }
     }
 
     /**

@@ -18,11 +18,35 @@ class MainTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
+    /** Runs {@code args} as {@code main} does: only the subcommand they name is built. */
     private int run(String... args) {
-        CommandLine cl = Main.commandLine();
+        CommandLine cl = Main.commandLine(Main.onlyCommandNeeded(args));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         return cl.execute(args);
+    }
+
+    @Test
+    void eachSubcommandBuiltAloneParsesAndHelpsAsInTheWholeCommandLine() {
+        for (String name : Main.commandLine().getSubcommands().keySet()) {
+            String[] args = {name, "--help"};
+            if (Main.onlyCommandNeeded(args) == null) {
+                continue; // help and completion always get the whole command line
+            }
+            StringWriter alone = new StringWriter();
+            StringWriter whole = new StringWriter();
+            CommandLine a = Main.commandLine(Main.onlyCommandNeeded(args));
+            a.setOut(new PrintWriter(alone, true));
+            CommandLine w = Main.commandLine();
+            w.setOut(new PrintWriter(whole, true));
+            assertThat(a.execute(args)).as(name).isEqualTo(w.execute(args));
+            assertThat(alone.toString()).as(name).isNotEmpty().isEqualTo(whole.toString());
+        }
+        assertThat(Main.onlyCommandNeeded(new String[] {"conns", "-tan"})).isEqualTo("conns");
+        assertThat(Main.onlyCommandNeeded(new String[] {"help", "conns"})).isNull();
+        assertThat(Main.onlyCommandNeeded(new String[] {"completion"})).isNull();
+        assertThat(Main.onlyCommandNeeded(new String[] {"connz"})).isNull();
+        assertThat(Main.onlyCommandNeeded(new String[] {})).isNull();
     }
 
     @Test

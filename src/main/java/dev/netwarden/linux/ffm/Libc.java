@@ -8,9 +8,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 import java.lang.invoke.VarHandle;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -63,90 +63,23 @@ public final class Libc {
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
-    // One holder class per function: a downcall handle is linked when its function is first called
-    // (JVM class-init semantics make that thread-safe and lock-free afterwards), so a command pays only
-    // for the functions it uses. Linking costs ~2-4 ms per distinct descriptor shape (the JDK spins a
-    // stub class that the AOT cache does not keep), plus ~20 ms for the first handle of the process.
-    // Functions with the same shape share the stub: read and getdents64; send and recv.
-    private static final class Socket {
-        static final MethodHandle H = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    }
-
-    private static final class Bind {
-        static final MethodHandle H = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    }
-
-    private static final class SendTo {
-        static final MethodHandle H = downcall("sendto",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    }
-
-    private static final class Send {
-        static final MethodHandle H = downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    }
-
-    private static final class Recv {
-        static final MethodHandle H = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    }
-
-    private static final class Close {
-        static final MethodHandle H = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    }
-
-    private static final class SetSockOpt {
-        static final MethodHandle H = downcall("setsockopt",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    }
-
-    private static final class GetSockOpt {
-        static final MethodHandle H = downcall("getsockopt",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    }
-
-    private static final class GetSockName {
-        static final MethodHandle H = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    }
-
-    private static final class OpenAt {
-        // openat(int, const char *, int, ...): the mode is C-variadic, so it is declared as such.
-        static final MethodHandle H = downcall("openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-                Linker.Option.firstVariadicArg(3));
-    }
-
-    private static final class GetDents64 {
-        static final MethodHandle H = downcall("getdents64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    }
-
-    private static final class ReadLinkAt {
-        static final MethodHandle H = downcall("readlinkat", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-    }
-
-    private static final class Read {
-        static final MethodHandle H = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    }
-
-    /** syscall(2) for bpf(2), which glibc does not wrap: number, cmd, attr, size. */
-    private static final class Bpf {
+    /**
+     * Every call goes through one downcall, glibc's {@code syscall(number, ...)}, instead of one per
+     * function. Why: the JDK links each distinct function shape by spinning a stub class with the
+     * ClassFile API and a native invoker, which the AOT cache does not keep: 2-4 ms per shape on a cold
+     * JVM plus the C1 compilations of the ClassFile code that this triggers, paid by every short command
+     * (conns linked 12 shapes on two threads). One shape is linked once, on first use. glibc's
+     * {@code syscall} also returns -1 and sets errno on failure, like the named wrappers did.
+     * Pointers are passed as addresses ({@link #address}), which must be native memory that the caller
+     * keeps reachable for the call ({@link Reference#reachabilityFence} in each method).
+     */
+    private static final class Syscall {
         static final MethodHandle H = downcall("syscall",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.firstVariadicArg(1));
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                Linker.Option.firstVariadicArg(1));
     }
 
-    private static final class Mmap {
-        static final MethodHandle H = downcall("mmap",
-                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    }
-
-    private static final class Munmap {
-        static final MethodHandle H = downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    }
-
-    private static final class SetNs {
-        static final MethodHandle H = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    }
-
-    private static final class GetEuid {
-        static final MethodHandle H = LINKER.downcallHandle(LOOKUP.find("geteuid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
-    }
+    private static final SyscallNumbers NR = SyscallNumbers.forArch(System.getProperty("os.arch"));
 
     private Libc() {
     }
@@ -157,6 +90,26 @@ public final class Libc {
         options[0] = CAPTURE_ERRNO;
         System.arraycopy(more, 0, options, 1, more.length);
         return LINKER.downcallHandle(symbol, descriptor, options);
+    }
+
+    private static long syscall(CallState st, int number, long a, long b, long c, long d, long e, long f) {
+        if (number < 0) {
+            throw new UnsupportedOperationException("system calls on " + System.getProperty("os.arch")
+                    + ": netwarden knows the numbers of x86_64 and of the generic table (aarch64, riscv64, loongarch64)");
+        }
+        try {
+            return (long) Syscall.H.invokeExact(st.segment, (long) number, a, b, c, d, e, f);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The address of a native segment, for a pointer argument (the kernel cannot see the Java heap). */
+    private static long address(MemorySegment segment) {
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("a heap segment cannot be passed to the kernel: " + segment);
+        }
+        return segment.address();
     }
 
     /** Where a downcall leaves its errno. One per thread; never shared between threads. */
@@ -191,60 +144,43 @@ public final class Libc {
     }
 
     public static int socket(CallState st, int domain, int type, int protocol) {
-        try {
-            return (int) Socket.H.invokeExact(st.segment, domain, type, protocol);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(st, NR.socket(), domain, type, protocol, 0, 0, 0);
     }
 
     public static int bind(CallState st, int fd, MemorySegment addr, int len) {
-        try {
-            return (int) Bind.H.invokeExact(st.segment, fd, addr, len);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        int r = (int) syscall(st, NR.bind(), fd, address(addr), len, 0, 0, 0);
+        Reference.reachabilityFence(addr);
+        return r;
     }
 
     public static long sendto(CallState st, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
-        try {
-            return (long) SendTo.H.invokeExact(st.segment, fd, buf, len, flags, addr, addrLen);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long r = syscall(st, NR.sendto(), fd, address(buf), len, flags, address(addr), addrLen);
+        Reference.reachabilityFence(buf);
+        Reference.reachabilityFence(addr);
+        return r;
     }
 
     /** send(2): for a socket with a default destination (a netlink socket's is the kernel). */
     public static long send(CallState st, int fd, MemorySegment buf, long len, int flags) {
-        try {
-            return (long) Send.H.invokeExact(st.segment, fd, buf, len, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long r = syscall(st, NR.sendto(), fd, address(buf), len, flags, 0, 0);
+        Reference.reachabilityFence(buf);
+        return r;
     }
 
     public static long recv(CallState st, int fd, MemorySegment buf, long len, int flags) {
-        try {
-            return (long) Recv.H.invokeExact(st.segment, fd, buf, len, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long r = syscall(st, NR.recvfrom(), fd, address(buf), len, flags, 0, 0);
+        Reference.reachabilityFence(buf);
+        return r;
     }
 
     public static int close(CallState st, int fd) {
-        try {
-            return (int) Close.H.invokeExact(st.segment, fd);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(st, NR.close(), fd, 0, 0, 0, 0, 0);
     }
 
     public static int setsockopt(CallState st, int fd, int level, int name, MemorySegment value, int len) {
-        try {
-            return (int) SetSockOpt.H.invokeExact(st.segment, fd, level, name, value, len);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        int r = (int) syscall(st, NR.setsockopt(), fd, level, name, address(value), len, 0);
+        Reference.reachabilityFence(value);
+        return r;
     }
 
     /** setsockopt with an int value. */
@@ -260,45 +196,38 @@ public final class Libc {
      * return. Added for PACKET_STATISTICS (the DNS sniffer's kernel drop counter).
      */
     public static int getsockopt(CallState st, int fd, int level, int name, MemorySegment value, MemorySegment lenPtr) {
-        try {
-            return (int) GetSockOpt.H.invokeExact(st.segment, fd, level, name, value, lenPtr);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        int r = (int) syscall(st, NR.getsockopt(), fd, level, name, address(value), address(lenPtr), 0);
+        Reference.reachabilityFence(value);
+        Reference.reachabilityFence(lenPtr);
+        return r;
     }
 
     public static int getsockname(CallState st, int fd, MemorySegment addr, MemorySegment lenPtr) {
-        try {
-            return (int) GetSockName.H.invokeExact(st.segment, fd, addr, lenPtr);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        int r = (int) syscall(st, NR.getsockname(), fd, address(addr), address(lenPtr), 0, 0, 0);
+        Reference.reachabilityFence(addr);
+        Reference.reachabilityFence(lenPtr);
+        return r;
     }
 
     /** openat(2); {@code path} must be a NUL-terminated C string. */
     public static int openat(CallState st, int dirFd, MemorySegment path, int flags) {
-        try {
-            return (int) OpenAt.H.invokeExact(st.segment, dirFd, path, flags, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        int r = (int) syscall(st, NR.openat(), dirFd, address(path), flags, 0, 0, 0);
+        Reference.reachabilityFence(path);
+        return r;
     }
 
     public static long getdents64(CallState st, int fd, MemorySegment buf, long len) {
-        try {
-            return (long) GetDents64.H.invokeExact(st.segment, fd, buf, len);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long r = syscall(st, NR.getdents64(), fd, address(buf), len, 0, 0, 0);
+        Reference.reachabilityFence(buf);
+        return r;
     }
 
     /** readlinkat(2); {@code path} must be a NUL-terminated C string. Returns bytes written (no NUL). */
     public static long readlinkat(CallState st, int dirFd, MemorySegment path, MemorySegment buf, long len) {
-        try {
-            return (long) ReadLinkAt.H.invokeExact(st.segment, dirFd, path, buf, len);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long r = syscall(st, NR.readlinkat(), dirFd, address(path), address(buf), len, 0, 0);
+        Reference.reachabilityFence(path);
+        Reference.reachabilityFence(buf);
+        return r;
     }
 
     public static final int PROT_READ = 1;
@@ -309,51 +238,29 @@ public final class Libc {
      * null with errno set. Unmap it with {@link #munmap}; nothing else frees it.
      */
     public static MemorySegment mmap(CallState st, long length, int prot, int flags, int fd, long offset) {
-        try {
-            MemorySegment p = (MemorySegment) Mmap.H.invokeExact(st.segment, MemorySegment.NULL, length, prot, flags, fd, offset);
-            return p.address() == -1L ? null : p.reinterpret(length);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long p = syscall(st, NR.mmap(), 0, length, prot, flags, fd, offset);
+        return p == -1L ? null : MemorySegment.ofAddress(p).reinterpret(length);
     }
 
     public static int munmap(CallState st, MemorySegment mapping) {
-        try {
-            return (int) Munmap.H.invokeExact(st.segment, mapping, mapping.byteSize());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(st, NR.munmap(), address(mapping), mapping.byteSize(), 0, 0, 0, 0);
     }
-
-    /** bpf(2)'s number on this architecture (asm/unistd_64.h), or -1 where netwarden does not know it. */
-    private static final long SYS_BPF = switch (System.getProperty("os.arch")) {
-        case "amd64", "x86_64" -> 321;
-        case "aarch64" -> 280;
-        default -> -1;
-    };
 
     /**
      * bpf(cmd, attr, size): a new fd or 0 on success, -1 with errno on failure.
      *
-     * @throws UnsupportedOperationException on an architecture whose bpf(2) number is not known here
+     * @throws UnsupportedOperationException on an architecture whose system call numbers are not known here
      */
     public static int bpf(CallState st, int cmd, MemorySegment attr, int size) {
-        if (SYS_BPF < 0) {
-            throw new UnsupportedOperationException("bpf(2) on " + System.getProperty("os.arch"));
-        }
-        try {
-            return (int) (long) Bpf.H.invokeExact(st.segment, SYS_BPF, cmd, attr, size);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        int r = (int) syscall(st, NR.bpf(), cmd, address(attr), size, 0, 0, 0);
+        Reference.reachabilityFence(attr);
+        return r;
     }
 
     public static long read(CallState st, int fd, MemorySegment buf, long len) {
-        try {
-            return (long) Read.H.invokeExact(st.segment, fd, buf, len);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long r = syscall(st, NR.read(), fd, address(buf), len, 0, 0, 0);
+        Reference.reachabilityFence(buf);
+        return r;
     }
 
     /**
@@ -361,20 +268,12 @@ public final class Libc {
      * {@link #CLONE_NEWNET}, a file under /run/netns or /proc/PID/ns/net). Other threads stay where they are.
      */
     public static int setns(CallState st, int fd, int nstype) {
-        try {
-            return (int) SetNs.H.invokeExact(st.segment, fd, nstype);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(st, NR.setns(), fd, nstype, 0, 0, 0, 0);
     }
 
     /** The effective uid of this process. */
     public static int geteuid() {
-        try {
-            return (int) GetEuid.H.invokeExact();
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(state(), NR.geteuid(), 0, 0, 0, 0, 0, 0);
     }
 
     /** Throws {@link ErrnoException} when {@code result} is negative. */

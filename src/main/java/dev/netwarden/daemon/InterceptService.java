@@ -20,12 +20,14 @@ import dev.netwarden.intercept.FailPolicy;
 import dev.netwarden.intercept.InterceptCounters;
 import dev.netwarden.intercept.InterceptLoop;
 import dev.netwarden.intercept.InterceptRules;
+import dev.netwarden.intercept.RulesetWatch;
 import dev.netwarden.linux.nfqueue.NfQueue;
 import dev.netwarden.linux.nfqueue.NfQueueConfig;
 import dev.netwarden.linux.nfqueue.QueuedPacket;
 import dev.netwarden.linux.nfqueue.Verdict;
 import dev.netwarden.packet.IpPacket;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +37,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -58,7 +61,17 @@ import java.util.logging.Logger;
  */
 final class InterceptService implements Service {
     private static final Logger LOG = Logger.getLogger("netwarden.intercept");
+    /** How often the intercept rules are checked when no notification says that the ruleset changed. */
     static final Duration RULE_CHECK_INTERVAL = Duration.ofSeconds(5);
+    /**
+     * The same with nftables notifications ({@link RulesetWatch}): they show every change, so the
+     * timer only covers a lost or failed watch.
+     */
+    static final Duration RULE_CHECK_INTERVAL_WATCHED = Duration.ofSeconds(60);
+    /** A change is checked this long after its notification, so one check covers a burst (iptables-restore, docker). */
+    static final long CHANGE_SETTLE_MILLIS = 200;
+    /** How long start-up waits to see its own rules notified before it decides the watch works. */
+    private static final long WATCH_PROOF_MILLIS = 1_000;
     /**
      * The packet mark of rejected connections (one bit; matched as {@code MARK/MARK}). Chosen away
      * from the bits Kubernetes (0x4000, 0x8000), Docker and Tailscale (0xff0000 range) use.
@@ -82,6 +95,10 @@ final class InterceptService implements Service {
     private volatile List<InterceptLoop> loops = List.of();
     private QueuedPacketAttributor attributor;
     private ScheduledExecutorService ruleChecker;
+    /** Null when the ruleset's changes are not notified (iptables-legacy, no CAP_NET_ADMIN): the timer then checks. */
+    private RulesetWatch watch;
+    private final AtomicBoolean checkPending = new AtomicBoolean();
+    private final AtomicLong ruleChecks = new AtomicLong();
 
     /**
      * @param ruleEngine the rules (the rules engine once it exists; asked before the rules made from
@@ -150,13 +167,27 @@ final class InterceptService implements Service {
             prompts.attach(this::lateVerdict);
         }
         rules = InterceptRules.of(options);
+        ruleChecker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("nw-rule-check").unstarted(r));
+        // Subscribed before our own rules go in: if installing them is notified, every later change will be.
+        watch = openWatch();
         try {
             List<String> stale = InterceptRules.cleanup();
             if (!stale.isEmpty()) {
                 LOG.warning(() -> "removed rules a previous run left behind: " + stale);
             }
+            long before = watch == null ? 0 : watch.changes();
             rules.install();
+            if (watch != null && !watch.awaitChangesAfter(before, WATCH_PROOF_MILLIS)) {
+                watch.close();
+                watch = null;
+                LOG.info(() -> "installing the intercept rules sent no nftables notification (iptables-legacy?): they are checked every "
+                        + RULE_CHECK_INTERVAL.toSeconds() + " s");
+            }
         } catch (Exception e) {
+            if (watch != null) {
+                watch.close();
+            }
+            ruleChecker.shutdownNow();
             loops.forEach(InterceptLoop::close);
             throw e;
         }
@@ -164,9 +195,33 @@ final class InterceptService implements Service {
             LOG.info(() -> "new connections spread over queues " + config.queueNum() + ".." + (config.queueNum() + queueCount - 1)
                     + ", one loop thread each");
         }
-        ruleChecker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("nw-rule-check").unstarted(r));
-        long every = RULE_CHECK_INTERVAL.toMillis();
+        long every = (watch != null ? RULE_CHECK_INTERVAL_WATCHED : RULE_CHECK_INTERVAL).toMillis();
         ruleChecker.scheduleWithFixedDelay(this::checkRules, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private RulesetWatch openWatch() {
+        try {
+            return RulesetWatch.start(this::rulesetChanged);
+        } catch (IOException | RuntimeException e) {
+            LOG.info(() -> "no nftables change notifications (" + e.getMessage() + "): the intercept rules are checked every "
+                    + RULE_CHECK_INTERVAL.toSeconds() + " s");
+            return null;
+        }
+    }
+
+    /** From the watch's thread: check the rules soon, once for a whole burst of changes. */
+    private void rulesetChanged() {
+        ScheduledExecutorService checker = ruleChecker;
+        if (checker != null && checkPending.compareAndSet(false, true)) {
+            try {
+                checker.schedule(() -> {
+                    checkPending.set(false); // first: a change during the check schedules another one
+                    checkRules();
+                }, CHANGE_SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // shutting down
+            }
+        }
     }
 
     /** A held packet's verdict, to the loop of the queue that holds it (another queue's loop would not know its id). */
@@ -207,6 +262,7 @@ final class InterceptService implements Service {
     }
 
     private void checkRules() {
+        ruleChecks.incrementAndGet();
         try {
             List<String> missing = rules.verify();
             if (!missing.isEmpty()) {
@@ -221,6 +277,9 @@ final class InterceptService implements Service {
 
     @Override
     public void close() throws Exception {
+        if (watch != null) {
+            watch.close(); // first: removing our own rules below is a change too
+        }
         if (ruleChecker != null) {
             ruleChecker.shutdownNow();
         }
@@ -255,6 +314,10 @@ final class InterceptService implements Service {
         m.put("fail_policy", config.failPolicy().name().toLowerCase(java.util.Locale.ROOT));
         m.put("firewall", firewall.stats());
         m.put("rules_restored", rulesRestored.get());
+        m.put("rules_checks", ruleChecks.get());
+        RulesetWatch w = watch;
+        m.put("rules_watch", w != null && w.isRunning() ? "nftables notifications" : "every " + RULE_CHECK_INTERVAL.toSeconds() + " s");
+        m.put("ruleset_changes_seen", w == null ? 0 : w.changes());
         return m;
     }
 }

@@ -174,6 +174,63 @@ class FirewallIT {
      * kill -9 of the daemon: with fail_policy closed new connections fail until it is back, with open
      * they flow (queue bypass); a restarted daemon removes the rules the killed one left and works.
      */
+    /**
+     * Someone flushes netwarden's chain and later deletes the jump to it (an admin, a script, another
+     * firewall tool): each time the daemon hears of it from nftables' change notifications and puts
+     * its rules back within a second or two, long before its timer (60 s when notified) would have.
+     */
+    @Test
+    void rulesRemovedBySomeoneElseAreRestoredAtOnce() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("fwtamper");
+             RunningDaemon daemon = RunningDaemon.start(ns, dir.resolve("data"), dir.resolve("daemon.log"),
+                     "--level", "intercept", "--rules-dir", dir.resolve("no-rules").toString())) {
+            JsonNode intercept = daemon.status().get("services").get("intercept");
+            assertThat(intercept.get("rules_watch").asString()).isEqualTo("nftables notifications");
+            String installed = ns.exec(10, "iptables", "-w", "5", "-t", "mangle", "-S", "NETWARDEN-OUT");
+            assertThat(installed).contains("NFQUEUE");
+            long checksBefore = daemon.counter("intercept", "rules_checks");
+
+            ns.exec(10, "iptables", "-w", "5", "-t", "mangle", "-F", "NETWARDEN-OUT");
+            long restoredIn = awaitMillis(Duration.ofSeconds(4), () -> ns.exec(10, "iptables", "-w", "5", "-t", "mangle", "-S",
+                    "NETWARDEN-OUT").equals(installed));
+            assertThat(restoredIn).as("the flushed chain is refilled").isLessThan(3_000);
+            awaitMillis(Duration.ofSeconds(4), () -> daemon.counter("intercept", "rules_restored") == 1); // counted once restore() returns
+
+            String jump = java.util.Arrays.stream(ns.exec(10, "iptables-save", "-t", "mangle").split("\n"))
+                    .filter(l -> l.startsWith("-A OUTPUT ") && l.contains("-j NETWARDEN-OUT")).findFirst().orElseThrow();
+            List<String> delete = new ArrayList<>(List.of("iptables", "-w", "5", "-t", "mangle", "-D"));
+            delete.addAll(List.of(jump.substring(3).split(" ")));
+            ns.exec(10, delete);
+            long jumpBackIn = awaitMillis(Duration.ofSeconds(4), () -> ns.exec(10, "iptables-save", "-t", "mangle").contains(jump));
+            assertThat(jumpBackIn).as("the deleted jump is put back").isLessThan(3_000);
+            awaitMillis(Duration.ofSeconds(4), () -> daemon.counter("intercept", "rules_restored") == 2);
+            Thread.sleep(CHECK_SETTLE_MILLIS); // the check that follows our own restore's notifications
+            assertThat(daemon.counter("intercept", "rules_checks")).as("checked on each change, not on a timer")
+                    .isBetween(checksBefore + 2, checksBefore + 8);
+            assertThat(daemon.log()).contains("intercept rules were removed by someone else; restored");
+        }
+    }
+
+    /** More than InterceptService.CHANGE_SETTLE_MILLIS plus one check (a few iptables runs). */
+    private static final long CHECK_SETTLE_MILLIS = 1_500;
+
+    /** Milliseconds until {@code done} holds, failing after {@code timeout}. */
+    private static long awaitMillis(Duration timeout, Check done) throws Exception {
+        long t0 = System.nanoTime();
+        while (!done.holds()) {
+            if (System.nanoTime() - t0 > timeout.toNanos()) {
+                throw new AssertionError("not within " + timeout);
+            }
+            Thread.sleep(20);
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
     @Test
     void aKilledDaemonFailsClosedOrOpenAsConfiguredAndARestartCleansUp() throws Exception {
         for (String policy : List.of("closed", "open")) {

@@ -36,7 +36,7 @@ class InterceptLiveTest {
         assumeTrue(hasCommand("iptables") && hasCommand("python3"), "needs iptables and python3");
     }
 
-    private static boolean hasCommand(String name) {
+    static boolean hasCommand(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin").split(":")) {
             if (Files.isExecutable(Path.of(dir, name))) {
                 return true;

@@ -173,6 +173,19 @@ public final class Libc {
         return r;
     }
 
+    /**
+     * recvfrom(2): as {@link #recv}, and the sender's address into {@code addr}; {@code addrLen} holds
+     * its size on entry and the size written on return.
+     */
+    public static long recvfrom(CallState st, int fd, MemorySegment buf, long len, int flags, MemorySegment addr,
+                                MemorySegment addrLen) {
+        long r = syscall(st, NR.recvfrom(), fd, address(buf), len, flags, address(addr), address(addrLen));
+        Reference.reachabilityFence(buf);
+        Reference.reachabilityFence(addr);
+        Reference.reachabilityFence(addrLen);
+        return r;
+    }
+
     public static int close(CallState st, int fd) {
         return (int) syscall(st, NR.close(), fd, 0, 0, 0, 0, 0);
     }

@@ -41,6 +41,9 @@ public final class NetlinkSocket implements AutoCloseable {
     private final MemorySegment receiveBuffer;
     private final MemorySegment sendBuffer;
     private final NetlinkMessageCursor cursor = new NetlinkMessageCursor();
+    /** The sender of the last notification datagram (sockaddr_nl) and its length. */
+    private final MemorySegment sender;
+    private final MemorySegment senderLength;
     private final int portId;
     private int fd;
     private int nextSeq;
@@ -54,6 +57,8 @@ public final class NetlinkSocket implements AutoCloseable {
         this.fd = fd;
         this.receiveBuffer = arena.allocate(RECEIVE_BUFFER_BYTES, 8);
         this.sendBuffer = arena.allocate(SEND_BUFFER_BYTES, 8);
+        this.sender = arena.allocate(SOCKADDR_NL_LENGTH, 4);
+        this.senderLength = arena.allocate(ValueLayout.JAVA_INT);
         // nl_pid 0: the kernel picks our port id. Unconnected, the socket sends to the kernel.
         MemorySegment local = arena.allocate(SOCKADDR_NL_LENGTH, 4);
         local.set(U16, 0, (short) Libc.AF_NETLINK);
@@ -255,8 +260,11 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /**
      * Waits (up to the receive timeout) for one datagram of kernel notifications and hands each
-     * message in it that came from the kernel (port id 0) to {@code handler}; returns how many, or 0
-     * when the timeout passed first, so a listener loop can check whether it should stop.
+     * message in it to {@code handler}; returns how many, or 0 when the timeout passed first, so a
+     * listener loop can check whether it should stop. A datagram whose sender is not the kernel
+     * (source port id 0) is skipped whole. Why the sender and not each message's port id field: a
+     * notification caused by a process's request carries that process's port id there (nftables
+     * changes, routes added with ip), and it still comes from the kernel.
      *
      * <p>Unlike a request, an overrun here does not break the socket: the kernel dropped
      * notifications (the receive buffer was full), the socket itself is fine, and the caller is told
@@ -279,7 +287,8 @@ public final class NetlinkSocket implements AutoCloseable {
         ensureOpen();
         long n;
         for (int attempt = 0; ; attempt++) {
-            n = Libc.recv(callState, fd, receiveBuffer, RECEIVE_BUFFER_BYTES, flags);
+            senderLength.set(ValueLayout.JAVA_INT, 0, SOCKADDR_NL_LENGTH);
+            n = Libc.recvfrom(callState, fd, receiveBuffer, RECEIVE_BUFFER_BYTES, flags, sender, senderLength);
             if (n >= 0) {
                 break;
             }
@@ -300,10 +309,13 @@ public final class NetlinkSocket implements AutoCloseable {
                     + RECEIVE_BUFFER_BYTES + "-byte receive buffer");
         }
         int delivered = 0;
+        if (sender.get(U32, 4) != 0) {
+            return 0; // another process wrote to our socket: nothing the kernel said
+        }
         cursor.reset(receiveBuffer, 0, n);
         while (cursor.next()) {
             int type = cursor.type();
-            if (cursor.portId() != 0 || type == NetlinkHeader.NLMSG_NOOP || type == NetlinkHeader.NLMSG_DONE) {
+            if (type == NetlinkHeader.NLMSG_NOOP || type == NetlinkHeader.NLMSG_DONE) {
                 continue;
             }
             if (type == NetlinkHeader.NLMSG_OVERRUN) {

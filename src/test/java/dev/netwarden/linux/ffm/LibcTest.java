@@ -83,6 +83,12 @@ class LibcTest {
                 MemorySegment in = arena.allocate(64);
                 assertThat(Libc.recv(st, fd, in, in.byteSize(), Libc.MSG_DONTWAIT)).isEqualTo(9);
                 assertThat(in.getString(0)).isEqualTo("netwarden");
+                assertThat(Libc.sendto(st, fd, message, 9, 0, to, 16)).isEqualTo(9);
+                MemorySegment from = arena.allocate(16);
+                MemorySegment fromLen = arena.allocateFrom(JAVA_INT, 16);
+                assertThat(Libc.recvfrom(st, fd, in, in.byteSize(), Libc.MSG_DONTWAIT, from, fromLen)).isEqualTo(9);
+                assertThat(from.asSlice(0, 8).toArray(JAVA_BYTE)).as("the sender: ourselves")
+                        .isEqualTo(to.asSlice(0, 8).toArray(JAVA_BYTE));
                 // Nothing left: a non-blocking recv fails with EAGAIN in errno.
                 assertThat(Libc.recv(st, fd, in, in.byteSize(), Libc.MSG_DONTWAIT)).isEqualTo(-1);
                 assertThat(st.errno()).isEqualTo(Errno.EAGAIN);

@@ -64,4 +64,36 @@ class NetlinkSocketTest {
         s.close();
         assertThatThrownBy(() -> s.send(bogusRequest(1))).isInstanceOf(IllegalStateException.class);
     }
+
+    /**
+     * A datagram another process writes to our port is not a notification from the kernel, even
+     * when its message claims port id 0; a message the kernel sends with a process's port id (as it
+     * does for changes that process made) would pass. Root: sending to another process's netlink
+     * port needs CAP_NET_ADMIN.
+     */
+    @Test
+    void aNotificationWrittenByAnotherProcessIsSkipped() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.netwarden.testing.TestNamespace.isRoot(),
+                "needs root: netlink unicast between user ports needs CAP_NET_ADMIN");
+        try (NetlinkSocket listener = NetlinkSocket.open(NetlinkHeader.NETLINK_ROUTE, 200);
+             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            dev.netwarden.linux.ffm.Libc.CallState st = new dev.netwarden.linux.ffm.Libc.CallState(arena);
+            int spoofer = dev.netwarden.linux.ffm.Libc.socket(st, dev.netwarden.linux.ffm.Libc.AF_NETLINK,
+                    dev.netwarden.linux.ffm.Libc.SOCK_RAW | dev.netwarden.linux.ffm.Libc.SOCK_CLOEXEC, NetlinkHeader.NETLINK_ROUTE);
+            assertThat(spoofer).isGreaterThanOrEqualTo(0);
+            try {
+                MemorySegment message = arena.allocate(16, 4);
+                NetlinkHeader.write(message, 0, 16, 24, 0); // RTM_NEWROUTE-looking, port id 0 in the header
+                MemorySegment to = arena.allocate(12, 4);
+                to.set(NetlinkLayouts.U16, 0, (short) dev.netwarden.linux.ffm.Libc.AF_NETLINK);
+                to.set(U32, 4, listener.portId());
+                assertThat(dev.netwarden.linux.ffm.Libc.sendto(st, spoofer, message, 16, 0, to, 12)).isEqualTo(16);
+                List<Integer> seen = new ArrayList<>();
+                assertThat(listener.receiveNotifications(m -> seen.add(m.type()))).isZero();
+                assertThat(seen).isEmpty();
+            } finally {
+                dev.netwarden.linux.ffm.Libc.close(st, spoofer);
+            }
+        }
+    }
 }

@@ -61,6 +61,8 @@ public final class RuleEngine implements RuleMatcher, ProcessEventListener, Auto
     private volatile List<RuleFileError> errors = List.of();
     // Worker-thread state only:
     private Map<Path, Cached> cache = new HashMap<>();
+    /** Set by the first reload; later polls that find the same files build nothing (worker thread only). */
+    private boolean loadedOnce;
     private ScheduledFuture<?> pendingReload;
     private Thread watcher;
     private volatile WatchService watch;
@@ -245,6 +247,10 @@ public final class RuleEngine implements RuleMatcher, ProcessEventListener, Auto
                 case RuleFileResult.Invalid invalid -> errs.addAll(invalid.errors());
             }
         }
+        if (loadedOnce && sameFiles(next, cache)) {
+            return; // nothing changed (a poll without inotify): keep the rule set, build nothing
+        }
+        loadedOnce = true;
         cache = next;
         rebuild(new FileRules(rules, sources)); // the rules first, then the errors: whoever sees the errors sees the rules
         List<RuleFileError> before = errors;
@@ -255,6 +261,19 @@ public final class RuleEngine implements RuleMatcher, ProcessEventListener, Auto
             }
         }
         reloads.incrementAndGet();
+    }
+
+    /** The same files with the same parsed contents (each unchanged file keeps its cache entry, by identity). */
+    private static boolean sameFiles(Map<Path, Cached> next, Map<Path, Cached> previous) {
+        if (next.size() != previous.size()) {
+            return false;
+        }
+        for (Map.Entry<Path, Cached> e : next.entrySet()) {
+            if (previous.get(e.getKey()) != e.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private record FileRules(List<Rule> rules, Map<String, Path> sources) {}

@@ -186,6 +186,31 @@ class RuleEngineTest {
         eventually("the directory is found", () -> engine.rules().size() == 1);
     }
 
+    /**
+     * Without inotify (a missing directory) the engine polls every second; a poll that finds the same
+     * files builds no new rule set (it did, once a second, on a machine without /etc/netwarden/rules).
+     */
+    @Test
+    void aReloadThatFindsTheSameFilesBuildsNothing() throws Exception {
+        write("a", "action = \"deny\"\n[match]\nport = \"22\"\n");
+        engine();
+        long reloads = engine.reloadCount();
+        RuleSet before = engine.rules();
+        engine.reload();
+        engine.reload();
+        assertThat(engine.reloadCount()).isEqualTo(reloads);
+        assertThat(engine.rules()).isSameAs(before);
+
+        write("b", "action = \"allow\"\n");
+        engine.reload();
+        assertThat(engine.reloadCount()).isEqualTo(reloads + 1);
+        assertThat(engine.rules().size()).isEqualTo(2);
+        Files.delete(dir.resolve("b.toml"));
+        engine.reload();
+        assertThat(engine.reloadCount()).isEqualTo(reloads + 2);
+        assertThat(engine.rules().size()).isEqualTo(1);
+    }
+
     @Test
     void listHitsAreRecordedForTheDecidingRule() throws Exception {
         AtomicLong hits = new AtomicLong();

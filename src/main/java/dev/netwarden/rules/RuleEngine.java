@@ -205,6 +205,7 @@ public final class RuleEngine implements RuleMatcher, ProcessEventListener, Auto
         m.put("inMemory", memoryRules.size());
         m.put("brokenFiles", errors.stream().map(RuleFileError::path).distinct().count());
         m.put("reloads", reloads.get());
+        m.put("watching", watch != null); // false: the directory is missing (looked for every second) or polled
         m.put("decisions", decisions.get());
         return m;
     }
@@ -334,9 +335,11 @@ public final class RuleEngine implements RuleMatcher, ProcessEventListener, Auto
                 remove(e.rule().id(), "expired");
             }
         }
-        if (watch == null) {
-            reloadNow(); // no inotify watch (yet): poll
+        if (watch == null && Files.isDirectory(files.dir())) {
+            reloadNow(); // a directory without an inotify watch: poll
         }
+        // A missing directory is not polled here: the watch thread looks for it every second (a stat,
+        // where listing it threw an exception every second) and reloads once it appears.
     }
 
     private void scheduleReload() {
@@ -367,7 +370,8 @@ public final class RuleEngine implements RuleMatcher, ProcessEventListener, Auto
                     key.pollEvents();
                     scheduleReload();
                     if (!key.reset()) {
-                        break; // the directory went away: wait for it again
+                        scheduleReload(); // the directory went away (moved, say, with no event per file): its rules go too
+                        break; // and wait for it again
                     }
                 }
             } catch (InterruptedException | ClosedWatchServiceException e) {

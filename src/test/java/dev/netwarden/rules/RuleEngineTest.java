@@ -211,6 +211,28 @@ class RuleEngineTest {
         assertThat(engine.rules().size()).isEqualTo(1);
     }
 
+    /** A deleted directory takes its rules; made again, it is watched again (not listed every second meanwhile). */
+    @Test
+    void aDeletedDirectoryTakesItsRulesAndIsWatchedAgainWhenItComesBack() throws Exception {
+        Path sub = dir.resolve("rules");
+        new RuleFiles(sub).writeText("r", "action = \"deny\"\n", false);
+        engine = new RuleEngine(sub, ListMembership.NONE, clock);
+        engine.reload();
+        engine.start();
+        assertThat(engine.rules().size()).isEqualTo(1);
+        eventually("the directory is watched", () -> engine.stats().get("watching") == Boolean.TRUE);
+        Files.delete(sub.resolve("r.toml"));
+        Files.delete(sub);
+        eventually("the deleted directory's rules are gone", () -> engine.rules().size() == 0);
+        eventually("the watch ends with the directory", () -> engine.stats().get("watching") == Boolean.FALSE);
+        long reloads = engine.reloadCount();
+        Thread.sleep(2_500);
+        assertThat(engine.reloadCount()).as("a missing directory is not re-read every second").isEqualTo(reloads);
+        new RuleFiles(sub).writeText("r2", "action = \"allow\"\n", false);
+        eventually("the directory is found and watched again", () -> engine.rules().size() == 1
+                && engine.stats().get("watching") == Boolean.TRUE);
+    }
+
     @Test
     void listHitsAreRecordedForTheDecidingRule() throws Exception {
         AtomicLong hits = new AtomicLong();

@@ -98,6 +98,11 @@ final class InterceptService implements Service {
     /** Null when the ruleset's changes are not notified (iptables-legacy, no CAP_NET_ADMIN): the timer then checks. */
     private RulesetWatch watch;
     private final AtomicBoolean checkPending = new AtomicBoolean();
+    /**
+     * Set once start-up installed the rules: notifications before that are start-up's own (the
+     * cleanup, the install), and a check then would race the install (InterceptRules is one thread's).
+     */
+    private volatile boolean rulesInstalled;
     private final AtomicLong ruleChecks = new AtomicLong();
 
     /**
@@ -195,6 +200,7 @@ final class InterceptService implements Service {
             LOG.info(() -> "new connections spread over queues " + config.queueNum() + ".." + (config.queueNum() + queueCount - 1)
                     + ", one loop thread each");
         }
+        rulesInstalled = true;
         long every = (watch != null ? RULE_CHECK_INTERVAL_WATCHED : RULE_CHECK_INTERVAL).toMillis();
         ruleChecker.scheduleWithFixedDelay(this::checkRules, every, every, TimeUnit.MILLISECONDS);
     }
@@ -212,7 +218,7 @@ final class InterceptService implements Service {
     /** From the watch's thread: check the rules soon, once for a whole burst of changes. */
     private void rulesetChanged() {
         ScheduledExecutorService checker = ruleChecker;
-        if (checker != null && checkPending.compareAndSet(false, true)) {
+        if (checker != null && rulesInstalled && checkPending.compareAndSet(false, true)) {
             try {
                 checker.schedule(() -> {
                     checkPending.set(false); // first: a change during the check schedules another one

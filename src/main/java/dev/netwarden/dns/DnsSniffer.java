@@ -3,9 +3,11 @@ package dev.netwarden.dns;
 import dev.netwarden.linux.ffm.Errno;
 import dev.netwarden.linux.ffm.ErrnoException;
 import dev.netwarden.linux.ffm.Libc;
+import dev.netwarden.linux.ffm.Wakeup;
 import dev.netwarden.packet.Fragment;
 import dev.netwarden.packet.IpPacket;
 import dev.netwarden.packet.MalformedPacketException;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -38,7 +40,8 @@ public final class DnsSniffer implements AutoCloseable {
     /** Receive buffer: a 64 KiB IP packet plus room, to tell a truncated one (MSG_TRUNC) apart. */
     static final int BUFFER_BYTES = 128 * 1024;
     static final int SOCKET_RECEIVE_BUFFER = 1 << 20;
-    static final long RECEIVE_TIMEOUT_MICROS = 200_000;
+    /** How often the kernel's drop counter is read while no packet comes (with packets: every second). */
+    private static final long IDLE_STATISTICS_MILLIS = 10_000;
     private static final long STATISTICS_EVERY_NANOS = 1_000_000_000L;
 
     /** Counters since open. {@code kernelDrops}: answers the kernel dropped because the queue was full. */
@@ -47,6 +50,8 @@ public final class DnsSniffer implements AutoCloseable {
     }
 
     private final int fd;
+    /** Ends the reader's wait for packets when the sniffer is closed. */
+    private final Wakeup wakeup;
     private final AnswerFeed feed;
     private final TcpDnsStream tcp;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -60,8 +65,9 @@ public final class DnsSniffer implements AutoCloseable {
     private volatile TcpDnsStream.Stats tcpStats;
     private volatile String failure;
 
-    private DnsSniffer(int fd, DomainCache cache) {
+    private DnsSniffer(int fd, Wakeup wakeup, DomainCache cache) {
         this.fd = fd;
+        this.wakeup = wakeup;
         this.feed = new AnswerFeed(cache);
         this.tcp = new TcpDnsStream(feed::message);
         this.tcpStats = tcp.stats();
@@ -84,11 +90,6 @@ public final class DnsSniffer implements AutoCloseable {
                     Libc.setsockoptInt(st, fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, 1));
             // best effort: bursts of answers fit; the kernel caps it at net.core.rmem_max
             Libc.setsockoptInt(st, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, SOCKET_RECEIVE_BUFFER);
-            MemorySegment timeout = arena.allocate(16, 8);
-            timeout.set(ValueLayout.JAVA_LONG, 0, 0);
-            timeout.set(ValueLayout.JAVA_LONG, 8, RECEIVE_TIMEOUT_MICROS);
-            Libc.check(st, "setsockopt(SO_RCVTIMEO)",
-                    Libc.setsockopt(st, fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeout, 16));
             // packets queued between socket() and the filter were not filtered: drop them
             MemorySegment scratch = arena.allocate(2048);
             while (Libc.recv(st, fd, scratch, scratch.byteSize(), Libc.MSG_DONTWAIT) >= 0) {
@@ -98,7 +99,14 @@ public final class DnsSniffer implements AutoCloseable {
             Libc.close(st, fd);
             throw e;
         }
-        return new DnsSniffer(fd, cache);
+        Wakeup wakeup;
+        try {
+            wakeup = Wakeup.open();
+        } catch (ErrnoException e) {
+            Libc.close(st, fd);
+            throw e;
+        }
+        return new DnsSniffer(fd, wakeup, cache);
     }
 
     /** Starts the daemon thread that receives. Once only. */
@@ -121,7 +129,16 @@ public final class DnsSniffer implements AutoCloseable {
             MemorySegment kernelStatsLength = arena.allocate(ValueLayout.JAVA_INT);
             byte[] copy = new byte[BUFFER_BYTES];
             while (!closed.get()) {
-                long n = Libc.recv(st, fd, buffer, BUFFER_BYTES, Libc.MSG_TRUNC);
+                long n = Libc.recv(st, fd, buffer, BUFFER_BYTES, Libc.MSG_TRUNC | Libc.MSG_DONTWAIT);
+                if (n < 0 && st.errno() == Errno.EAGAIN) {
+                    // Nothing queued: sleep until a packet, close(), or the next statistics read.
+                    Wakeup.Outcome o = wakeup.await(st, fd, IDLE_STATISTICS_MILLIS);
+                    if (o == Wakeup.Outcome.TIMED_OUT) {
+                        readKernelStatistics(st, kernelStats, kernelStatsLength);
+                        tcpStats = tcp.stats();
+                    }
+                    continue;
+                }
                 long now = System.nanoTime();
                 if (now - nextStatistics >= 0) {
                     nextStatistics = now + STATISTICS_EVERY_NANOS;
@@ -148,7 +165,7 @@ public final class DnsSniffer implements AutoCloseable {
                 MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, copy, 0, length);
                 handle(copy, length, now);
             }
-        } catch (RuntimeException | Error e) {
+        } catch (IOException | RuntimeException | Error e) {
             failure = e.toString();
             LOG.log(Level.SEVERE, "DNS sniffer thread failed", e);
         } finally {
@@ -198,12 +215,13 @@ public final class DnsSniffer implements AutoCloseable {
         return failure;
     }
 
-    /** Stops the thread (within the receive timeout) and closes the socket. */
+    /** Stops the thread (its wait ends at once) and closes the socket. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        wakeup.wake();
         Thread t = reader;
         if (t != null) {
             try {
@@ -213,5 +231,6 @@ public final class DnsSniffer implements AutoCloseable {
             }
         }
         Libc.close(Libc.state(), fd);
+        wakeup.close();
     }
 }

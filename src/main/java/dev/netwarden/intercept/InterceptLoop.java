@@ -1,5 +1,6 @@
 package dev.netwarden.intercept;
 
+import dev.netwarden.linux.ffm.Wakeup;
 import dev.netwarden.linux.netlink.MalformedNetlinkException;
 import dev.netwarden.linux.nfqueue.NfQueue;
 import dev.netwarden.linux.nfqueue.NfQueueMessageParser;
@@ -28,7 +29,7 @@ import java.util.logging.Logger;
  * <p>Held packets: a {@link HoldingHandler} may answer {@link Decision#HOLD}; the packet then stays in
  * the kernel's queue until {@link #verdict(int, Verdict)} (any thread) names it. Those late verdicts
  * are handed to this thread through a lock-free queue and sent after the current batch, so the socket
- * still has one user; they arrive within one poll interval. While any packet is held, verdicts go one
+ * still has one user; a late verdict wakes the thread ({@link Wakeup}), so it is sent at once. While any packet is held, verdicts go one
  * message each (a batch verdict would cover the held packets too). A held packet is never accepted
  * by accident: a late verdict for an id that is not held is ignored (counted), at most
  * {@link #maxHeld()} packets are held at once (more HOLD answers are dropped — a dropped SYN is
@@ -42,7 +43,7 @@ import java.util.logging.Logger;
  */
 public final class InterceptLoop implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(InterceptLoop.class.getName());
-    /** How long {@link #close()} waits for the thread (it notices a stop within one poll interval). */
+    /** How long {@link #close()} waits for the thread (a stop wakes it at once; this covers a slow handler). */
     private static final long JOIN_MILLIS = 10_000;
 
     private final NfQueue queue;
@@ -57,6 +58,8 @@ public final class InterceptLoop implements AutoCloseable {
     private final NfQueueMessageParser parser = new NfQueueMessageParser();
     private final NfQueue.PacketSink sink = this::onPacket;
     private final Thread thread;
+    /** Ends the loop's wait for packets: late verdicts to send, or a stop. */
+    private final Wakeup wakeup;
     private volatile boolean running = true;
     private volatile Throwable failure;
     private volatile long queued;
@@ -71,8 +74,9 @@ public final class InterceptLoop implements AutoCloseable {
     private volatile long lateVerdicts;
     private volatile long lateUnknown;
 
-    private InterceptLoop(NfQueue queue, HoldingHandler handler, FailPolicy policy) {
+    private InterceptLoop(NfQueue queue, HoldingHandler handler, FailPolicy policy, Wakeup wakeup) {
         this.queue = queue;
+        this.wakeup = wakeup;
         this.handler = handler;
         this.maxHeld = Math.max(1, queue.config().maxQueueLength() / 2);
         this.policy = policy;
@@ -105,19 +109,26 @@ public final class InterceptLoop implements AutoCloseable {
         if (queue.config().failOpen() != (policy == FailPolicy.OPEN)) {
             throw new IllegalArgumentException("queue bound with failOpen=" + queue.config().failOpen() + " but fail policy is " + policy);
         }
-        InterceptLoop loop = new InterceptLoop(queue, handler, policy);
+        Wakeup wakeup;
+        try {
+            wakeup = Wakeup.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the intercept loop's wakeup", e);
+        }
+        InterceptLoop loop = new InterceptLoop(queue, handler, policy, wakeup);
         loop.thread.start();
         return loop;
     }
 
     /**
-     * The verdict for a held packet, from any thread; sent by the loop's thread within one poll
-     * interval. Ignored (and counted) when {@code packetId} is not held: already answered, refused
+     * The verdict for a held packet, from any thread; the loop's thread wakes and sends it at once.
+     * Ignored (and counted) when {@code packetId} is not held: already answered, refused
      * for the hold limit, or released when the loop ended.
      */
     public void verdict(int packetId, Verdict verdict) {
         Objects.requireNonNull(verdict, "verdict is null");
         late.add(((long) packetId << 32) | verdict.ordinal());
+        wakeup.wake();
     }
 
     /** Most packets held at once; a HOLD beyond it is answered DROP. */
@@ -128,7 +139,7 @@ public final class InterceptLoop implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                queue.receive(sink, NfQueue.MAX_BATCH);
+                queue.receive(sink, NfQueue.MAX_BATCH, wakeup);
                 sendLateVerdicts();
                 queue.flushVerdicts();
             }
@@ -141,6 +152,7 @@ public final class InterceptLoop implements AutoCloseable {
             running = false;
             releaseHeld();
             queue.close();
+            wakeup.close();
         }
     }
 
@@ -262,10 +274,11 @@ public final class InterceptLoop implements AutoCloseable {
                 heldNow, holds, holdsRefused, lateVerdicts, lateUnknown);
     }
 
-    /** Stops the thread (within one poll interval), unbinds and closes the queue. */
+    /** Stops the thread (its wait for packets ends at once), unbinds and closes the queue. */
     @Override
     public void close() {
         running = false;
+        wakeup.wake();
         if (Thread.currentThread() == thread) {
             return;
         }

@@ -1,5 +1,6 @@
 package dev.netwarden.intercept;
 
+import dev.netwarden.linux.ffm.Wakeup;
 import dev.netwarden.linux.netlink.MalformedNetlinkException;
 import dev.netwarden.linux.netlink.NetlinkHeader;
 import dev.netwarden.linux.netlink.NetlinkMessageCursor;
@@ -30,18 +31,17 @@ public final class RulesetWatch implements AutoCloseable {
     static final int NFNLGRP_NFTABLES = 7;
     /** NFNL_SUBSYS_NFTABLES: the high byte of an nftables message's type. */
     static final int NFNL_SUBSYS_NFTABLES = 10;
-    /** How often the thread wakes to see whether it should stop (a wake-up costs ~40 µs here). */
-    private static final long RECEIVE_TIMEOUT_MILLIS = 1_000;
-
     private final Runnable onChange;
+    private final Wakeup wakeup;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long changes;
     private volatile long overruns;
     private boolean sawChange;
 
-    private RulesetWatch(NetlinkSocket socket, Runnable onChange) {
+    private RulesetWatch(NetlinkSocket socket, Wakeup wakeup, Runnable onChange) {
         this.onChange = onChange;
+        this.wakeup = wakeup;
         this.thread = Thread.ofPlatform().daemon().name("nw-ruleset-watch").unstarted(() -> run(socket));
     }
 
@@ -53,25 +53,27 @@ public final class RulesetWatch implements AutoCloseable {
      */
     public static RulesetWatch start(Runnable onChange) throws IOException {
         Objects.requireNonNull(onChange, "onChange is null");
-        NetlinkSocket socket = NetlinkSocket.open(NetlinkHeader.NETLINK_NETFILTER, RECEIVE_TIMEOUT_MILLIS);
+        NetlinkSocket socket = NetlinkSocket.open(NetlinkHeader.NETLINK_NETFILTER);
+        Wakeup wakeup;
         try {
             socket.joinGroup(NFNLGRP_NFTABLES);
+            wakeup = Wakeup.open();
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
         }
-        RulesetWatch watch = new RulesetWatch(socket, onChange);
+        RulesetWatch watch = new RulesetWatch(socket, wakeup, onChange);
         watch.thread.start();
         return watch;
     }
 
     private void run(NetlinkSocket socket) {
-        try (socket) {
+        try (socket; wakeup) {
             while (running) {
                 sawChange = false;
                 try {
-                    if (socket.receiveNotifications(this::onMessage) == 0) {
-                        continue; // the receive timeout: check running
+                    if (socket.awaitReadable(wakeup, -1) != Wakeup.Outcome.READABLE) {
+                        continue; // woken by close(): check running
                     }
                     while (socket.receiveQueuedNotifications(this::onMessage) >= 0) {
                         // drain what one commit sent (a transaction is several messages)
@@ -137,9 +139,10 @@ public final class RulesetWatch implements AutoCloseable {
         return true;
     }
 
-    /** Stops the thread; it leaves within one receive timeout (it is a daemon thread: nothing waits for it). */
+    /** Stops the thread: its wait ends at once (it is a daemon thread: nothing waits for it). */
     @Override
     public void close() {
         running = false;
+        wakeup.wake();
     }
 }

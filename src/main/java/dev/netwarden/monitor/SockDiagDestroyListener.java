@@ -1,6 +1,7 @@
 package dev.netwarden.monitor;
 
 import dev.netwarden.flow.Transport;
+import dev.netwarden.linux.ffm.Wakeup;
 import dev.netwarden.linux.netlink.MalformedNetlinkException;
 import dev.netwarden.linux.netlink.NetlinkHeader;
 import dev.netwarden.linux.netlink.NetlinkMessageCursor;
@@ -33,7 +34,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class SockDiagDestroyListener implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SockDiagDestroyListener.class.getName());
     private static final int[] GROUPS = {1, 2, 3, 4};
-    private static final long RECEIVE_TIMEOUT_MILLIS = 250;
     /** The sleep after a small batch (see {@link #run}). */
     static final long PAUSE_NANOS = 50_000_000;
     /** Datagrams in one batch from which the listener stops pausing. */
@@ -45,6 +45,8 @@ public final class SockDiagDestroyListener implements AutoCloseable {
     private final InetDiagParser parser = new InetDiagParser();
     private volatile boolean running;
     private Thread thread;
+    /** Ends the thread's wait for notifications when the listener is closed. */
+    private Wakeup wakeup;
     private volatile long received, overruns, malformed, ignored, wakeUps;
     private final NetlinkMessageHandler handler = this::handle;
 
@@ -67,12 +69,20 @@ public final class SockDiagDestroyListener implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         NetlinkSocket socket = namespace == null ? openSubscribed() : NetNamespace.callIn(namespace, SockDiagDestroyListener::openSubscribed);
+        Wakeup w;
+        try {
+            w = Wakeup.open();
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        wakeup = w;
         running = true;
-        thread = Thread.ofPlatform().name("nw-sockdiag-destroy").daemon().start(() -> run(socket));
+        thread = Thread.ofPlatform().name("nw-sockdiag-destroy").daemon().start(() -> run(socket, w));
     }
 
     private static NetlinkSocket openSubscribed() throws IOException {
-        NetlinkSocket socket = NetlinkSocket.open(NetlinkHeader.NETLINK_SOCK_DIAG, RECEIVE_TIMEOUT_MILLIS);
+        NetlinkSocket socket = NetlinkSocket.open(NetlinkHeader.NETLINK_SOCK_DIAG);
         try {
             for (int group : GROUPS) {
                 socket.joinGroup(group);
@@ -94,24 +104,30 @@ public final class SockDiagDestroyListener implements AutoCloseable {
      * {@link #BUSY_BATCH} or more means a busy socket: no pause then, so a burst is never held in the
      * receive buffer (4 MiB) long enough to overflow it. Notifications are handled up to 50 ms
      * later; nothing waits on them (a flow missing from a dump meanwhile waits for its notification).
+     * The wait itself has no time limit: {@link #close()} ends it through a {@link Wakeup} (a receive
+     * timeout woke an idle daemon's thread four times a second).
      */
-    private void run(NetlinkSocket socket) {
-        try (socket) {
+    private void run(NetlinkSocket socket, Wakeup wakeup) {
+        try (socket; wakeup) {
             while (running) {
-                int first = receive(socket, true);
-                if (first < 0) {
+                try {
+                    if (socket.awaitReadable(wakeup, -1) != Wakeup.Outcome.READABLE) {
+                        continue; // woken by close(): check running
+                    }
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.ERROR, "sock_diag destroy listener stopped: " + e.getMessage());
                     return;
                 }
-                if (first == 0) {
-                    continue; // the receive timeout: check running
-                }
-                int batch = 1;
+                int batch = 0;
                 int next;
-                while (running && (next = receive(socket, false)) != 0) {
+                while (running && (next = receive(socket)) != 0) {
                     if (next < 0) {
                         return;
                     }
                     batch++;
+                }
+                if (batch == 0) {
+                    continue;
                 }
                 wakeUps++;
                 if (batch < BUSY_BATCH && running) {
@@ -121,11 +137,10 @@ public final class SockDiagDestroyListener implements AutoCloseable {
         }
     }
 
-    /** One datagram: 1 when one was received (handled or not), 0 when none came, -1 when the socket failed. */
-    private int receive(NetlinkSocket socket, boolean wait) {
+    /** One queued datagram: 1 when one was received (handled or not), 0 when none was queued, -1 when the socket failed. */
+    private int receive(NetlinkSocket socket) {
         try {
-            int n = wait ? socket.receiveNotifications(handler) : socket.receiveQueuedNotifications(handler);
-            return wait ? (n > 0 ? 1 : 0) : (n >= 0 ? 1 : 0);
+            return socket.receiveQueuedNotifications(handler) >= 0 ? 1 : 0;
         } catch (NetlinkOverrunException e) {
             overruns++;
             onOverrun.run();
@@ -175,6 +190,9 @@ public final class SockDiagDestroyListener implements AutoCloseable {
     @Override
     public synchronized void close() {
         running = false;
+        if (wakeup != null) {
+            wakeup.wake();
+        }
         Thread t = thread;
         if (t != null) {
             try {

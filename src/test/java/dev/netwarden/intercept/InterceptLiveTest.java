@@ -167,6 +167,46 @@ class InterceptLiveTest {
         }
     }
 
+    /**
+     * A held packet's late verdict (a prompt answered) wakes the loop: it is sent within milliseconds,
+     * not at the loop's next poll (the queue here polls every 100 ms, the daemon's every 200 ms).
+     */
+    @Test
+    void aLateVerdictForAHeldPacketIsSentAtOnce() throws Exception {
+        try (QueueNamespace ns = new QueueNamespace("icpt-late")) {
+            InterceptRules.of(InterceptRules.Options.outbound(QUEUE, FailPolicy.CLOSED), ns.prefix()).install();
+            ns.startEchoServer(ns.client);
+            java.util.concurrent.LinkedBlockingQueue<Integer> held = new java.util.concurrent.LinkedBlockingQueue<>();
+            try (InterceptLoop loop = InterceptLoop.startHolding(ns.openQueue(NfQueueConfig.headersOnly(QUEUE, false)), p -> {
+                held.add(p.packetId());
+                return Decision.HOLD;
+            }, FailPolicy.CLOSED)) {
+                for (int round = 1; round <= 5; round++) {
+                    java.util.concurrent.CompletableFuture<Boolean> connected = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return ns.tcpConnects("127.0.0.1", 10);
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                    Integer id = held.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+                    assertThat(id).as("the SYN is held").isNotNull();
+                    Thread.sleep(250); // the loop is back in its wait for packets
+                    long t0 = System.nanoTime();
+                    loop.verdict(id, Verdict.ACCEPT);
+                    while (loop.counters().lateVerdicts() < round) {
+                        assertThat(System.nanoTime() - t0).as("late verdict sent").isLessThan(2_000_000_000L);
+                        Thread.onSpinWait();
+                    }
+                    long millis = (System.nanoTime() - t0) / 1_000_000;
+                    assertThat(millis).as("round %d: sent %d ms after the answer", round, millis).isLessThan(60);
+                    assertThat(connected.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                }
+                assertThat(loop.counters().held()).isZero();
+            }
+        }
+    }
+
     @Test
     void dropVerdictStopsTheConnection() throws Exception {
         try (QueueNamespace ns = new QueueNamespace("icpt-drop")) {

@@ -3,6 +3,7 @@ package dev.netwarden.linux.connector;
 import dev.netwarden.linux.ffm.Errno;
 import dev.netwarden.linux.ffm.ErrnoException;
 import dev.netwarden.linux.ffm.Libc;
+import dev.netwarden.linux.ffm.Wakeup;
 import dev.netwarden.linux.netlink.MalformedNetlinkException;
 import dev.netwarden.linux.netlink.NetlinkHeader;
 import dev.netwarden.linux.netlink.NetlinkMessageCursor;
@@ -12,7 +13,6 @@ import dev.netwarden.process.ProcessEventListener;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +62,8 @@ public final class ProcConnector implements AutoCloseable {
     private static final int SOCKADDR_NL_LENGTH = 12;
     private static final int RECEIVE_BUFFER_BYTES = 64 * 1024;
     private static final int SOCKET_RCVBUF_BYTES = 8 * 1024 * 1024;
-    private static final long POLL_MILLIS = 200;
+    /** How long {@link #close()} waits for the receiver (woken at once; this covers a slow listener). */
+    private static final long JOIN_MILLIS = 2_000;
     private static final long ACK_TIMEOUT_MILLIS = 3_000;
     private static final System.Logger LOG = System.getLogger(ProcConnector.class.getName());
 
@@ -94,14 +95,17 @@ public final class ProcConnector implements AutoCloseable {
     private final CountDownLatch acked = new CountDownLatch(1);
     private final AtomicReference<ProcEvent.Ack> ack = new AtomicReference<>();
     private final Thread receiver;
+    /** Ends the receiver's wait for events when the connector is closed (no receive timeout to poll a flag). */
+    private final Wakeup wakeup;
     private volatile boolean running = true;
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong overruns = new AtomicLong();
     private final AtomicLong listenerFailures = new AtomicLong();
     private final AtomicLong unknownEvents = new AtomicLong();
 
-    private ProcConnector(Arena arena, int fd, Consumer<ProcEvent> sink, Runnable onOverrun, boolean filtered) {
+    private ProcConnector(Arena arena, int fd, Wakeup wakeup, Consumer<ProcEvent> sink, Runnable onOverrun, boolean filtered) {
         this.filtered = filtered;
+        this.wakeup = wakeup;
         this.arena = arena;
         this.fd = fd;
         this.sink = sink;
@@ -142,13 +146,21 @@ public final class ProcConnector implements AutoCloseable {
         int fd = placement == Placement.INITIAL_NAMESPACE && !inInitialNetNamespace()
                 ? NetNamespace.callIn(initialNetNamespace(), () -> openSocket(filtered))
                 : openSocket(filtered);
+        Wakeup wakeup;
+        try {
+            wakeup = Wakeup.open();
+        } catch (IOException | RuntimeException e) {
+            Libc.close(Libc.state(), fd);
+            throw e;
+        }
         Arena arena = Arena.ofShared();
-        ProcConnector c = new ProcConnector(arena, fd, sink, onOverrun, filtered);
+        ProcConnector c = new ProcConnector(arena, fd, wakeup, sink, onOverrun, filtered);
         Libc.CallState st = new Libc.CallState(arena);
         try {
             c.sendOp(st, PROC_CN_MCAST_LISTEN);
         } catch (IOException | RuntimeException e) {
             Libc.close(st, fd);
+            wakeup.close();
             arena.close();
             throw e;
         }
@@ -224,10 +236,6 @@ public final class ProcConnector implements AutoCloseable {
                 if (Libc.setsockoptInt(st, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, SOCKET_RCVBUF_BYTES) < 0) {
                     Libc.setsockoptInt(st, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, SOCKET_RCVBUF_BYTES);
                 }
-                MemorySegment timeval = a.allocate(16, 8);
-                timeval.set(ValueLayout.JAVA_LONG, 0, 0);
-                timeval.set(ValueLayout.JAVA_LONG, 8, POLL_MILLIS * 1000);
-                Libc.check(st, "setsockopt(SO_RCVTIMEO)", Libc.setsockopt(st, fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeval, 16));
                 return fd;
             } catch (IOException | RuntimeException e) {
                 Libc.close(st, fd);
@@ -263,10 +271,20 @@ public final class ProcConnector implements AutoCloseable {
         NetlinkMessageCursor cursor = new NetlinkMessageCursor();
         try {
             while (running) {
-                long n = Libc.recv(st, fd, buffer, RECEIVE_BUFFER_BYTES, Libc.MSG_TRUNC);
+                long n = Libc.recv(st, fd, buffer, RECEIVE_BUFFER_BYTES, Libc.MSG_TRUNC | Libc.MSG_DONTWAIT);
                 if (n < 0) {
                     int errno = st.errno();
-                    if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+                    if (errno == Errno.EAGAIN) {
+                        try {
+                            wakeup.await(st, fd, -1); // until an event or close()
+                        } catch (IOException e) {
+                            LOG.log(System.Logger.Level.ERROR, "proc connector: " + e.getMessage() + "; events stop");
+                            notifyOverrun();
+                            return;
+                        }
+                        continue;
+                    }
+                    if (errno == Errno.EINTR) {
                         continue;
                     }
                     if (errno == Errno.ENOBUFS) {
@@ -300,6 +318,7 @@ public final class ProcConnector implements AutoCloseable {
             }
         } finally {
             Libc.close(st, fd);
+            wakeup.close();
         }
     }
 
@@ -341,15 +360,18 @@ public final class ProcConnector implements AutoCloseable {
         if (!running) {
             return;
         }
-        running = false;
+        // First, while the receiver still holds the socket open: once woken it closes the fd, and a send
+        // after that could reach whatever file reuses the number.
         try (Arena a = Arena.ofConfined()) {
             sendOp(new Libc.CallState(a), PROC_CN_MCAST_IGNORE);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "proc connector: ignore request failed: " + e.getMessage());
         }
+        running = false;
+        wakeup.wake();
         if (receiver.isAlive() && receiver != Thread.currentThread()) {
             try {
-                receiver.join(POLL_MILLIS * 10);
+                receiver.join(JOIN_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

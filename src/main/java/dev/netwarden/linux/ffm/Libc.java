@@ -276,6 +276,37 @@ public final class Libc {
         return r;
     }
 
+    public static long write(CallState st, int fd, MemorySegment buf, long len) {
+        long r = syscall(st, NR.write(), fd, address(buf), len, 0, 0, 0);
+        Reference.reachabilityFence(buf);
+        return r;
+    }
+
+    public static final int EFD_NONBLOCK = 0x800;
+    public static final int EFD_CLOEXEC = 0x80000;
+
+    /** eventfd(2) (the eventfd2 system call): a new fd or -1 with errno. */
+    public static int eventfd(CallState st, int initialValue, int flags) {
+        return (int) syscall(st, NR.eventfd2(), initialValue, flags, 0, 0, 0, 0);
+    }
+
+    public static final short POLLIN = 0x1;
+    public static final short POLLERR = 0x8;
+    public static final short POLLHUP = 0x10;
+    public static final short POLLNVAL = 0x20;
+
+    /**
+     * ppoll(2) with no signal mask: {@code fds} holds {@code nfds} struct pollfd (int fd, short events,
+     * short revents); {@code timeout} is a struct timespec, or {@link MemorySegment#NULL} to wait
+     * without a limit. The number of ready fds, 0 on timeout, -1 with errno.
+     */
+    public static int ppoll(CallState st, MemorySegment fds, int nfds, MemorySegment timeout) {
+        int r = (int) syscall(st, NR.ppoll(), address(fds), nfds, address(timeout), 0, 8, 0);
+        Reference.reachabilityFence(fds);
+        Reference.reachabilityFence(timeout);
+        return r;
+    }
+
     /**
      * setns(2): moves the <em>calling thread</em> into the namespace {@code fd} refers to (for
      * {@link #CLONE_NEWNET}, a file under /run/netns or /proc/PID/ns/net). Other threads stay where they are.

@@ -3,6 +3,7 @@ package dev.netwarden.linux.netlink;
 import dev.netwarden.linux.ffm.Errno;
 import dev.netwarden.linux.ffm.ErrnoException;
 import dev.netwarden.linux.ffm.Libc;
+import dev.netwarden.linux.ffm.Wakeup;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -272,6 +273,16 @@ public final class NetlinkSocket implements AutoCloseable {
      */
     public synchronized int receiveNotifications(NetlinkMessageHandler handler) throws IOException {
         return Math.max(0, receiveNotifications(handler, Libc.MSG_TRUNC));
+    }
+
+    /**
+     * Waits until a datagram is queued for this socket, or {@code wakeup} is woken, or the timeout
+     * passes ({@code < 0}: none); see {@link Wakeup#await}. For a listener thread that owns the socket:
+     * it holds no lock while it waits, and then drains with {@link #receiveQueuedNotifications}.
+     */
+    public Wakeup.Outcome awaitReadable(Wakeup wakeup, long timeoutMillis) throws IOException {
+        ensureOpen();
+        return wakeup.await(callState, fd, timeoutMillis);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.netwarden.linux.nfqueue;
 import dev.netwarden.linux.ffm.Errno;
 import dev.netwarden.linux.ffm.ErrnoException;
 import dev.netwarden.linux.ffm.Libc;
+import dev.netwarden.linux.ffm.Wakeup;
 import dev.netwarden.linux.netlink.NetlinkErrorReply;
 import dev.netwarden.linux.netlink.NetlinkException;
 import dev.netwarden.linux.netlink.NetlinkHeader;
@@ -257,6 +258,16 @@ public final class NfQueue implements AutoCloseable {
      * interval passed without any). Verdict errors the kernel reports are counted, not thrown.
      */
     public int receive(PacketSink sink, int maxMessages) throws IOException {
+        return receive(sink, maxMessages, null);
+    }
+
+    /**
+     * As {@link #receive(PacketSink, int)}, but with {@code wakeup} the wait for the first packet has no
+     * time limit and ends early, returning 0, when another thread calls {@link Wakeup#wake()} (to stop
+     * the reader, or because it has verdicts to send). Why: the reader then sleeps until there is work
+     * instead of waking every poll interval, and a late verdict is sent at once.
+     */
+    public int receive(PacketSink sink, int maxMessages, Wakeup wakeup) throws IOException {
         Objects.requireNonNull(sink, "sink is null");
         ensureOpen();
         if (!early.isEmpty()) {
@@ -272,8 +283,11 @@ public final class NfQueue implements AutoCloseable {
         long used = 0;
         int datagrams = 0;
         while (datagrams < limit && RECEIVE_BUFFER_BYTES - used >= maxMessageBytes) {
-            long n = recvOnce(used, datagrams == 0 ? 0 : Libc.MSG_DONTWAIT);
+            long n = recvOnce(used, datagrams == 0 && wakeup == null ? 0 : Libc.MSG_DONTWAIT);
             if (n < 0) {
+                if (datagrams == 0 && wakeup != null && wakeup.await(callState, fd, -1) == Wakeup.Outcome.READABLE) {
+                    continue;
+                }
                 break;
             }
             datagramOffsets[datagrams] = used;

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -27,11 +28,23 @@ import java.util.function.Predicate;
  * the row's holders; it never fails the listing.
  */
 public final class ConnectionLister {
-    /** Which sockets to ask the kernel for, one query per kind (state masks differ per kind). */
-    public record Selection(List<SockDiagQuery> queries, Predicate<SocketEntry> filter, boolean processes) {
+    /**
+     * Which sockets to ask the kernel for, one query per kind (state masks differ per kind), and
+     * {@code joined}: told of every row once it has its holders, in listing order, on the thread that
+     * joined it (the scan thread while the dump still arrives, else the caller's); the listing returns
+     * after the last call. For work per row that need not wait for the whole listing (the table's
+     * column widths).
+     */
+    public record Selection(List<SockDiagQuery> queries, Predicate<SocketEntry> filter, boolean processes,
+                            Consumer<Connection> joined) {
         public Selection {
             queries = List.copyOf(queries);
             Objects.requireNonNull(filter, "filter is null");
+            Objects.requireNonNull(joined, "joined is null");
+        }
+
+        public Selection(List<SockDiagQuery> queries, Predicate<SocketEntry> filter, boolean processes) {
+            this(queries, filter, processes, row -> { });
         }
     }
 
@@ -67,6 +80,8 @@ public final class ConnectionLister {
      * the scan finished (guarded by this); null otherwise.
      */
     private JoinHandoff handoff;
+    /** The selection's {@link Selection#joined}, for the scan thread (set with {@link #handoff}). */
+    private Consumer<Connection> joinedRows = row -> { };
     /** Set (guarded by this) when the scan thread finished its scan: too late to hand it the join. */
     private boolean scanFinished;
 
@@ -119,7 +134,7 @@ public final class ConnectionLister {
                     join = handoff;
                 }
                 if (join != null) {
-                    join.joinAll(new Join(processes, done.holders())::owners);
+                    join.joinAll(new Join(processes, done.holders())::owners, joinedRows);
                     PhaseTimes.mark("join on the scan thread");
                 } else {
                     readAhead(holderPids);
@@ -147,7 +162,7 @@ public final class ConnectionLister {
         if (selection.processes() && lookup == null) {
             startScan();
         }
-        JoinHandoff onScanThread = selection.processes() ? joinOnScanThread() : null;
+        JoinHandoff onScanThread = selection.processes() ? joinOnScanThread(selection.joined()) : null;
         List<SocketEntry> sockets = new ArrayList<>();
         try (SockDiag diag = SockDiag.open()) {
             for (SockDiagQuery q : selection.queries()) {
@@ -176,7 +191,7 @@ public final class ConnectionLister {
         if (!selection.processes()) {
             List<Connection> rows = new ArrayList<>(sockets.size());
             for (SocketEntry s : sockets) {
-                rows.add(new Connection(s, List.of()));
+                rows.add(joined(selection, new Connection(s, List.of())));
             }
             return new Listing(rows, 0, 0);
         }
@@ -194,7 +209,8 @@ public final class ConnectionLister {
             if (remote != null) {
                 List<Connection> rows = new ArrayList<>(sockets.size());
                 for (SocketEntry s : sockets) {
-                    rows.add(new Connection(s, s.inode() == 0 ? List.of() : remote.owners().getOrDefault(s.inode(), List.of())));
+                    rows.add(joined(selection, new Connection(s,
+                            s.inode() == 0 ? List.of() : remote.owners().getOrDefault(s.inode(), List.of()))));
                 }
                 return new Listing(rows, remote.unreadableProcesses(), remote.processesScanned());
             }
@@ -206,7 +222,7 @@ public final class ConnectionLister {
         List<Connection> rows = new ArrayList<>(sockets.size());
         Join join = new Join(processes, done.holders());
         for (SocketEntry s : sockets) {
-            rows.add(new Connection(s, join.owners(s)));
+            rows.add(joined(selection, new Connection(s, join.owners(s))));
         }
         joining = true;
         PhaseTimes.mark("join + process reads");
@@ -217,12 +233,18 @@ public final class ConnectionLister {
      * A handoff for the dump's sockets, which the scan thread joins once its scan is done; null (the
      * join then runs here, after the dump) when no scan was started here or it already finished.
      */
-    private synchronized JoinHandoff joinOnScanThread() {
+    private synchronized JoinHandoff joinOnScanThread(Consumer<Connection> joined) {
         if (scan == null || scanFinished || handoff != null) {
             return null;
         }
         handoff = new JoinHandoff();
+        joinedRows = joined;
         return handoff;
+    }
+
+    private static Connection joined(Selection selection, Connection row) {
+        selection.joined().accept(row);
+        return row;
     }
 
     private Scan awaitScan() throws IOException {

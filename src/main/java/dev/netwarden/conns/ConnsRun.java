@@ -101,9 +101,18 @@ public final class ConnsRun {
         boolean unixPeerFilter = kinds.stream().anyMatch(Netid::isUnix);
         Predicate<SocketEntry> socketFilter = unixPeerFilter ? s -> true : filter::matches;
 
+        // The table's first pass (column widths) runs on the rows as they are joined, on the thread
+        // that joins them, when every listed row is a printed row: not after the filters below.
+        TableFormat table = request.format() == ConnsRequest.Format.TABLE
+                ? new TableFormat(services, protocols, new TableFormat.Options(request.numeric(), request.processes(),
+                        request.extended(), request.info(), null, true, interfaces::nameOf))
+                : null;
+        TableFormat.Widths widths = table != null && !unixPeerFilter && !ownerFilter ? table.widths() : null;
         ConnectionLister.Listing listing;
         try {
-            listing = lister.list(new ConnectionLister.Selection(queries, socketFilter, request.processes()));
+            listing = lister.list(widths == null
+                    ? new ConnectionLister.Selection(queries, socketFilter, request.processes())
+                    : new ConnectionLister.Selection(queries, socketFilter, request.processes(), widths));
         } catch (IOException e) {
             err.println("netwarden conns: " + e.getMessage());
             return EXIT_KERNEL;
@@ -141,15 +150,18 @@ public final class ConnsRun {
         ConnectionsOutput output = switch (request.format()) {
             case JSON -> new JsonFormat(request.numeric() ? Services.none() : services, protocols, interfaces::nameOf);
             case CSV -> new CsvFormat();
-            case TABLE -> new TableFormat(services, protocols, new TableFormat.Options(request.numeric(), request.processes(),
-                    request.extended(), request.info(), null, true, interfaces::nameOf));
+            case TABLE -> table;
         };
         if (request.format() != ConnsRequest.Format.JSON) {
             for (String w : warnings) {
                 err.println("netwarden conns: " + w);
             }
         }
-        output.write(rows, warnings, out);
+        if (table != null) {
+            table.write(rows, warnings, out, widths);
+        } else {
+            output.write(rows, warnings, out);
+        }
         out.flush();
         PhaseTimes.mark("output written");
         return EXIT_OK;
@@ -218,7 +230,8 @@ public final class ConnsRun {
             return table().nameOf(index);
         }
 
-        private NetInterfaces table() {
+        // synchronized: the filter asks on the dump's thread, the table's first pass on the join's.
+        private synchronized NetInterfaces table() {
             if (table == null) {
                 table = NetInterfaces.current();
             }

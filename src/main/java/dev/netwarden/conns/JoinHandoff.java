@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -54,15 +55,18 @@ final class JoinHandoff {
     }
 
     /**
-     * Consumer: joins every socket with {@code owners} until the producer finishes, then
+     * Consumer: joins every socket with {@code owners}, hands each row to {@code onRow}, until the
+     * producer finishes, then
      * completes {@link #rows}.
      */
-    void joinAll(Function<SocketEntry, List<Owner>> owners) {
+    void joinAll(Function<SocketEntry, List<Owner>> owners, Consumer<Connection> onRow) {
         try {
             List<Connection> rows = new ArrayList<>();
             for (SocketEntry[] b = queue.take(); b != END; b = queue.take()) {
                 for (SocketEntry s : b) {
-                    rows.add(new Connection(s, owners.apply(s)));
+                    Connection row = new Connection(s, owners.apply(s));
+                    onRow.accept(row);
+                    rows.add(row);
                 }
             }
             joined.complete(rows);

@@ -17,10 +17,11 @@ class JoinHandoffTest {
     void joinsEverySocketInDumpOrderAcrossBatchesWhileTheProducerStillAdds() throws Exception {
         JoinHandoff handoff = new JoinHandoff();
         List<Thread> joiners = new ArrayList<>();
+        List<Connection> told = new ArrayList<>();
         Thread consumer = Thread.ofPlatform().start(() -> handoff.joinAll(s -> {
             joiners.add(Thread.currentThread());
             return List.of(new Owner(Sockets.process(s.local().port(), "p" + s.local().port(), "root", "/bin/x"), 3));
-        }));
+        }, told::add));
         List<SocketEntry> added = new ArrayList<>();
         for (int port = 1; port <= 2500; port++) { // two full batches and a partial one
             SocketEntry s = Sockets.tcp(SocketState.ESTABLISHED, "127.0.0.1", port, "127.0.0.2", 80);
@@ -35,12 +36,13 @@ class JoinHandoffTest {
         assertThat(rows).allSatisfy(c -> assertThat(c.owners()).singleElement()
                 .satisfies(o -> assertThat(o.process().pid()).isEqualTo(c.socket().local().port())));
         assertThat(joiners).hasSize(2500).allMatch(t -> t == consumer);
+        assertThat(told).as("each joined row told once, in order, before rows() returns").containsExactlyElementsOf(rows);
     }
 
     @Test
     void aDumpThatFailedBeforeAnySocketStillEndsTheJoin() throws Exception {
         JoinHandoff handoff = new JoinHandoff();
-        Thread consumer = Thread.ofPlatform().start(() -> handoff.joinAll(s -> List.of()));
+        Thread consumer = Thread.ofPlatform().start(() -> handoff.joinAll(s -> List.of(), row -> { }));
         handoff.finish();
         handoff.finish(); // a second call (a finally after a normal end) adds nothing
         assertThat(handoff.rows()).isEmpty();
@@ -53,7 +55,7 @@ class JoinHandoffTest {
         JoinHandoff handoff = new JoinHandoff();
         Thread.ofPlatform().start(() -> handoff.joinAll(s -> {
             throw new IllegalStateException("process table broke");
-        }));
+        }, row -> { }));
         handoff.add(Sockets.tcp(SocketState.ESTABLISHED, "127.0.0.1", 1, "127.0.0.2", 80));
         handoff.finish();
         assertThatThrownBy(handoff::rows).isInstanceOf(IllegalStateException.class).hasMessage("process table broke");

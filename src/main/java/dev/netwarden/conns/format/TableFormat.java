@@ -93,23 +93,42 @@ public final class TableFormat implements ConnectionsOutput {
         this.options = Objects.requireNonNull(options, "options is null");
     }
 
-    @Override
-    public void write(Iterable<Connection> connections, List<String> warnings, OutputStream out) throws IOException {
-        Objects.requireNonNull(connections, "connections is null");
-        boolean[] shown = shownColumns(connections);
-        int[] width = new int[COLUMNS];
-        TableCells cells = new TableCells(COLUMNS);
-        Groups groups = new Groups();
-        if (options.header()) {
-            for (int c = 0; c < COLUMNS; c++) {
-                width[c] = HEADERS[c].length();
+    /**
+     * The table's first pass, fed one row at a time: the width of every column and whether the rows
+     * hold more than one kind (then the Netid column shows). Why a separate object: {@code conns}
+     * feeds it on the thread that joins the rows with their holders, while the dump still arrives, so
+     * the main thread skips this pass (~35 ms at 100k rows). It may be fed on another thread than
+     * {@link #write(Iterable, List, OutputStream, Widths)} runs on when the hand-over is ordered (a
+     * thread join, a completed future); it and this format's text caches are then that thread's until
+     * the hand-over. Rows must be exactly those written, in any order.
+     */
+    public final class Widths implements java.util.function.Consumer<Connection> {
+        private final int[] width = new int[COLUMNS];
+        private final TableCells cells = new TableCells(COLUMNS);
+        private final Groups groups = new Groups();
+        private Netid firstKind;
+        private boolean severalKinds;
+
+        private Widths() {
+            if (options.header()) {
+                for (int c = 0; c < COLUMNS; c++) {
+                    width[c] = HEADERS[c].length();
+                }
             }
         }
-        for (Connection conn : connections) {
+
+        @Override
+        public void accept(Connection conn) {
+            Netid kind = conn.socket().netid();
+            if (firstKind == null) {
+                firstKind = kind;
+            } else if (kind != firstKind) {
+                severalKinds = true;
+            }
             cells.clear();
             fillSocketCells(conn.socket(), cells);
             measure(cells, width, 0, PROC);
-            if (shown[PROC]) {
+            if (options.processes()) {
                 groups.fill(conn.owners());
                 for (int i = 0; i < groups.count; i++) {
                     fillHolderCells(groups.group[i], cells);
@@ -117,6 +136,36 @@ public final class TableFormat implements ConnectionsOutput {
                 }
             }
         }
+    }
+
+    /** A new, empty first pass for this format (see {@link Widths}). */
+    public Widths widths() {
+        return new Widths();
+    }
+
+    @Override
+    public void write(Iterable<Connection> connections, List<String> warnings, OutputStream out) throws IOException {
+        write(connections, warnings, out, null);
+    }
+
+    /**
+     * Writes the table; {@code measured} is the first pass already fed with exactly these rows, or
+     * null to make it here.
+     */
+    public void write(Iterable<Connection> connections, List<String> warnings, OutputStream out, Widths measured)
+            throws IOException {
+        Objects.requireNonNull(connections, "connections is null");
+        Widths pass = measured;
+        if (pass == null) {
+            pass = new Widths();
+            for (Connection conn : connections) {
+                pass.accept(conn);
+            }
+        }
+        boolean[] shown = shownColumns(pass.severalKinds);
+        int[] width = pass.width;
+        TableCells cells = new TableCells(COLUMNS);
+        Groups groups = new Groups();
         dev.netwarden.conns.PhaseTimes.mark("table width pass");
 
         LineWriter w = new LineWriter(out);
@@ -162,24 +211,12 @@ public final class TableFormat implements ConnectionsOutput {
         w.flush();
     }
 
-    private boolean[] shownColumns(Iterable<Connection> connections) {
+    private boolean[] shownColumns(boolean severalKinds) {
         boolean[] shown = new boolean[COLUMNS];
         for (int c = STATE; c <= PPORT; c++) {
             shown[c] = true;
         }
-        if (options.netidColumn() != null) {
-            shown[NETID] = options.netidColumn();
-        } else {
-            Netid first = null;
-            for (Connection c : connections) {
-                if (first == null) {
-                    first = c.socket().netid();
-                } else if (c.socket().netid() != first) {
-                    shown[NETID] = true;
-                    break;
-                }
-            }
-        }
+        shown[NETID] = options.netidColumn() != null ? options.netidColumn() : severalKinds;
         shown[UID] = shown[INODE] = shown[COOKIE] = options.extended();
         shown[PROC] = shown[PID] = shown[USER] = shown[EXE] = options.processes();
         return shown;

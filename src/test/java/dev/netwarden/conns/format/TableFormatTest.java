@@ -56,6 +56,24 @@ class TableFormatTest {
         assertThat(table).doesNotContain("\u001b", "\u202e", "\u0007");
     }
 
+    /** The first pass fed row by row on another thread (as conns does while joining) prints the same table. */
+    @Test
+    void widthsMeasuredAheadOnAnotherThreadGiveTheSameTable() throws Exception {
+        for (TableFormat.Options options : List.of(
+                new TableFormat.Options(false, true, true, true, null, true, i -> i == 2 ? "eth0" : null),
+                new TableFormat.Options(true, false, false, false, null, true, null))) {
+            for (List<Connection> rows : List.of(Fixtures.listing(), Fixtures.listing().subList(0, 4), List.<Connection>of())) {
+                TableFormat table = new TableFormat(Services.builtin(), Protocols.builtin(), options);
+                TableFormat.Widths widths = table.widths();
+                Thread feeder = Thread.ofPlatform().start(() -> rows.forEach(widths));
+                feeder.join();
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                table.write(rows, List.of(), out, widths);
+                assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(render(options, rows));
+            }
+        }
+    }
+
     @Test
     void headerCanBeTurnedOffAndEmptyListingIsJustTheHeader() throws IOException {
         assertThat(render(new TableFormat.Options(true, false, false, false, null, false, null), List.of())).isEmpty();

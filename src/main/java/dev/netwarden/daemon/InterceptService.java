@@ -288,6 +288,10 @@ final class InterceptService implements Service {
         }
         if (ruleChecker != null) {
             ruleChecker.shutdownNow();
+            // A check still running could restore what remove() below takes away: let it end first.
+            if (!ruleChecker.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warning("the intercept rule check did not stop within 10 s");
+            }
         }
         try {
             rules.remove();

@@ -170,6 +170,7 @@ public final class DnsSniffer implements AutoCloseable {
             LOG.log(Level.SEVERE, "DNS sniffer thread failed", e);
         } finally {
             tcpStats = tcp.stats();
+            wakeup.close(); // here, not in close(): only this thread waits on it
         }
     }
 
@@ -231,6 +232,8 @@ public final class DnsSniffer implements AutoCloseable {
             }
         }
         Libc.close(Libc.state(), fd);
-        wakeup.close();
+        if (t == null) {
+            wakeup.close(); // never started: nobody else will
+        }
     }
 }

@@ -16,10 +16,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An immutable set of rules in evaluation order ({@link RuleOrder}), ready to be asked per connection.
- * Rules with an {@code exe} condition are indexed by path, so a connection only looks at the rules
- * for its executable plus the rules that do not name one; the two lists are merged by rank, which
- * keeps the order exactly that of {@link #rules()}. Matching takes no lock and allocates nothing
- * unless a rule matches.
+ * Rules with an {@code exe} condition are indexed by path, and rules that name no executable but have
+ * a {@code cidr} condition by their networks ({@link NetworkIndex}), so a connection only looks at the
+ * rules for its executable, the rules for its remote address and the rules that name neither; the
+ * three lists are merged by rank, which keeps the order exactly that of {@link #rules()}
+ * ({@code RuleSetIndexTest}). Matching takes no lock; it allocates the remote address's bytes and,
+ * when networks contain it, their rule list.
  */
 public final class RuleSet {
     private static final int[] NONE = new int[0];
@@ -80,20 +82,30 @@ public final class RuleSet {
 
     private final Entry[] entries;
     private final Map<String, int[]> byExe;
+    /** Rules that name no executable and have no cidr condition. */
     private final int[] generic;
     /** {@link #generic} without the rules that need a domain (host, host_regex): asked when the domain is unknown. */
     private final int[] genericNoDomain;
+    /** Rules that name no executable and have a cidr condition, found by the remote address. */
+    private final NetworkIndex genericByNetwork;
+    /** Per rule: it needs a domain (for the rules found through {@link #genericByNetwork}). */
+    private final boolean[] needsDomain;
     private final Set<Integer> exitPids;
 
     private RuleSet(List<Entry> sorted) {
         this.entries = sorted.toArray(Entry[]::new);
         Map<String, List<Integer>> exe = new HashMap<>();
         List<Integer> rest = new ArrayList<>();
+        Network[][] byNetwork = new Network[entries.length][];
         Set<Integer> pids = new HashSet<>();
+        this.needsDomain = new boolean[entries.length];
         for (int i = 0; i < entries.length; i++) {
             Rule r = entries[i].rule;
+            needsDomain[i] = needsDomain(r);
             Condition c = r.condition(ConditionKind.EXE);
-            if (c == null) {
+            if (c == null && entries[i].networks != null) {
+                byNetwork[i] = entries[i].networks;
+            } else if (c == null) {
                 rest.add(i);
             } else {
                 for (String v : new HashSet<>(c.values())) {
@@ -108,7 +120,8 @@ public final class RuleSet {
         exe.forEach((k, v) -> index.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
         this.byExe = index;
         this.generic = rest.stream().mapToInt(Integer::intValue).toArray();
-        this.genericNoDomain = rest.stream().filter(i -> !needsDomain(entries[i].rule)).mapToInt(Integer::intValue).toArray();
+        this.genericNoDomain = rest.stream().filter(i -> !needsDomain[i]).mapToInt(Integer::intValue).toArray();
+        this.genericByNetwork = new NetworkIndex(byNetwork);
         this.exitPids = Set.copyOf(pids);
     }
 
@@ -202,17 +215,41 @@ public final class RuleSet {
                 a = hit;
             }
         }
-        int[] b = facts.domain() == null ? genericNoDomain : generic;
-        ListMembership asked = lists == ListMembership.NONE ? lists : new DecisionLists(lists);
+        boolean noDomain = facts.domain() == null;
+        int[] b = noDomain ? genericNoDomain : generic;
         byte[] remote = null;
+        int[] c = NONE;
+        if (!genericByNetwork.isEmpty()) {
+            remote = facts.remote().address().getAddress();
+            c = genericByNetwork.rulesContaining(remote);
+        }
+        ListMembership asked = lists == ListMembership.NONE ? lists : new DecisionLists(lists);
+        // The three candidate lists are each in evaluation order; merged, they keep it.
         int i = 0;
         int j = 0;
-        while (i < a.length || j < b.length) {
-            int next;
-            if (j >= b.length || (i < a.length && a[i] < b[j])) {
-                next = a[i++];
-            } else {
-                next = b[j++];
+        int k = 0;
+        while (i < a.length || j < b.length || k < c.length) {
+            int next = Integer.MAX_VALUE;
+            int from = 0;
+            if (i < a.length) {
+                next = a[i];
+                from = 1;
+            }
+            if (j < b.length && b[j] < next) {
+                next = b[j];
+                from = 2;
+            }
+            if (k < c.length && c[k] < next) {
+                next = c[k];
+                from = 3;
+            }
+            switch (from) {
+                case 1 -> i++;
+                case 2 -> j++;
+                default -> k++;
+            }
+            if (from == 3 && noDomain && needsDomain[next]) {
+                continue;
             }
             Entry e = entries[next];
             if (e.networks != null) {

@@ -47,20 +47,25 @@ final class NetworkIndex {
                 }
             }
         }
-        v4Lengths = four.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
-        v4 = new ArrayList<>();
-        for (int bits : v4Lengths) {
-            Map<Long, int[]> m = new HashMap<>();
-            four.get(bits).forEach((k, rules) -> m.put(k, rules.stream().mapToInt(Integer::intValue).toArray()));
-            v4.add(m);
+        v4Lengths = lengths(four);
+        v4 = tables(v4Lengths, four);
+        v6Lengths = lengths(six);
+        v6 = tables(v6Lengths, six);
+    }
+
+    private static int[] lengths(Map<Integer, ?> byLength) {
+        return byLength.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    /** One lookup table per prefix length, in {@code lengths} order, each key's rules as a sorted array. */
+    private static <K> List<Map<K, int[]>> tables(int[] lengths, Map<Integer, Map<K, TreeSet<Integer>>> byLength) {
+        List<Map<K, int[]>> out = new ArrayList<>(lengths.length);
+        for (int bits : lengths) {
+            Map<K, int[]> m = new HashMap<>();
+            byLength.get(bits).forEach((k, rules) -> m.put(k, rules.stream().mapToInt(Integer::intValue).toArray()));
+            out.add(m);
         }
-        v6Lengths = six.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
-        v6 = new ArrayList<>();
-        for (int bits : v6Lengths) {
-            Map<Halves, int[]> m = new HashMap<>();
-            six.get(bits).forEach((k, rules) -> m.put(k, rules.stream().mapToInt(Integer::intValue).toArray()));
-            v6.add(m);
-        }
+        return out;
     }
 
     /** True when no rule is indexed (nothing to look up). */

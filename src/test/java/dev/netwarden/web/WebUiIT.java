@@ -468,8 +468,11 @@ class WebUiIT {
 
         open("connections");
         filter("127.0.0.9");
-        // The program's own row (the HTTP server's end of the connection matches 127.0.0.9 too).
-        WebElement row = waitFor(Duration.ofSeconds(15), d -> rowsContaining("<img src=x oner").stream().findFirst().orElse(null));
+        // The program's own row (the HTTP server's end of the connection matches 127.0.0.9 too). Waited
+        // for by both name and address: until the filter applies, the table may still show the
+        // program's other rows (its DNS query to 127.0.0.1:53), in any order.
+        WebElement row = waitFor(Duration.ofSeconds(15), d -> rowsContaining("<img src=x oner").stream()
+                .filter(r -> r.getText().contains("127.0.0.9:" + OPEN_PORT)).findFirst().orElse(null));
         assertThat(row.getText()).contains(shownDomain.substring(0, 12), "127.0.0.9:" + OPEN_PORT);
         row.click();
         waitFor(Duration.ofSeconds(5), d -> visibleText().contains(exe.toString()));

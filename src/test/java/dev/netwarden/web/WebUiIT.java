@@ -36,6 +36,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import tools.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -493,6 +494,11 @@ class WebUiIT {
         waitFor(Duration.ofSeconds(10), d -> !d.findElements(By.cssSelector("#rules-table tr[data-rule-id='hostile-description']")).isEmpty());
         assertInert("rules", XSS);
 
+        // The apps, app and history pages read the history once when they open: first wait until the
+        // history writer has committed the program's connection (the live table above can be quicker).
+        List<JsonNode> recorded = daemon.awaitRows(Duration.ofSeconds(20), rs -> !rs.isEmpty(), "--exe", exe.toString(),
+                "--addr", "127.0.0.9");
+        assertThat(recorded).as("the program's connection is in the history").isNotEmpty();
         open("apps");
         waitFor(Duration.ofSeconds(20), d -> visibleText().contains(XSS));
         assertInert("apps", XSS);

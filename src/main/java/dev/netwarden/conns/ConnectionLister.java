@@ -80,8 +80,6 @@ public final class ConnectionLister {
      * the scan finished (guarded by this); null otherwise.
      */
     private JoinHandoff handoff;
-    /** The selection's {@link Selection#joined}, for the scan thread (set with {@link #handoff}). */
-    private Consumer<Connection> joinedRows = row -> { };
     /** Set (guarded by this) when the scan thread finished its scan: too late to hand it the join. */
     private boolean scanFinished;
 
@@ -134,7 +132,7 @@ public final class ConnectionLister {
                     join = handoff;
                 }
                 if (join != null) {
-                    join.joinAll(new Join(processes, done.holders())::owners, joinedRows);
+                    join.joinAll(new Join(processes, done.holders())::owners);
                     PhaseTimes.mark("join on the scan thread");
                 } else {
                     readAhead(holderPids);
@@ -237,8 +235,7 @@ public final class ConnectionLister {
         if (scan == null || scanFinished || handoff != null) {
             return null;
         }
-        handoff = new JoinHandoff();
-        joinedRows = joined;
+        handoff = new JoinHandoff(joined);
         return handoff;
     }
 

@@ -110,9 +110,8 @@ public final class ConnsRun {
         TableFormat.Widths widths = table != null && !unixPeerFilter && !ownerFilter ? table.widths() : null;
         ConnectionLister.Listing listing;
         try {
-            listing = lister.list(widths == null
-                    ? new ConnectionLister.Selection(queries, socketFilter, request.processes())
-                    : new ConnectionLister.Selection(queries, socketFilter, request.processes(), widths));
+            listing = lister.list(new ConnectionLister.Selection(queries, socketFilter, request.processes(),
+                    widths == null ? row -> { } : widths));
         } catch (IOException e) {
             err.println("netwarden conns: " + e.getMessage());
             return EXIT_KERNEL;

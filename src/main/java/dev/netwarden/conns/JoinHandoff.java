@@ -27,10 +27,16 @@ final class JoinHandoff {
 
     private final LinkedBlockingQueue<SocketEntry[]> queue = new LinkedBlockingQueue<>();
     private final CompletableFuture<List<Connection>> joined = new CompletableFuture<>();
+    private final Consumer<Connection> onRow;
     // Producer side only.
     private SocketEntry[] batch = new SocketEntry[BATCH];
     private int filled;
     private boolean ended;
+
+    /** @param onRow told of each joined row, in dump order, on the joining thread */
+    JoinHandoff(Consumer<Connection> onRow) {
+        this.onRow = onRow;
+    }
 
     /** Producer: one more socket, in dump order. */
     void add(SocketEntry socket) {
@@ -55,11 +61,11 @@ final class JoinHandoff {
     }
 
     /**
-     * Consumer: joins every socket with {@code owners}, hands each row to {@code onRow}, until the
-     * producer finishes, then
+     * Consumer: joins every socket with {@code owners}, hands each row to the constructor's
+     * {@code onRow}, until the producer finishes, then
      * completes {@link #rows}.
      */
-    void joinAll(Function<SocketEntry, List<Owner>> owners, Consumer<Connection> onRow) {
+    void joinAll(Function<SocketEntry, List<Owner>> owners) {
         try {
             List<Connection> rows = new ArrayList<>();
             for (SocketEntry[] b = queue.take(); b != END; b = queue.take()) {

@@ -15,13 +15,13 @@ class JoinHandoffTest {
 
     @Test
     void joinsEverySocketInDumpOrderAcrossBatchesWhileTheProducerStillAdds() throws Exception {
-        JoinHandoff handoff = new JoinHandoff();
         List<Thread> joiners = new ArrayList<>();
         List<Connection> told = new ArrayList<>();
+        JoinHandoff handoff = new JoinHandoff(told::add);
         Thread consumer = Thread.ofPlatform().start(() -> handoff.joinAll(s -> {
             joiners.add(Thread.currentThread());
             return List.of(new Owner(Sockets.process(s.local().port(), "p" + s.local().port(), "root", "/bin/x"), 3));
-        }, told::add));
+        }));
         List<SocketEntry> added = new ArrayList<>();
         for (int port = 1; port <= 2500; port++) { // two full batches and a partial one
             SocketEntry s = Sockets.tcp(SocketState.ESTABLISHED, "127.0.0.1", port, "127.0.0.2", 80);
@@ -41,8 +41,8 @@ class JoinHandoffTest {
 
     @Test
     void aDumpThatFailedBeforeAnySocketStillEndsTheJoin() throws Exception {
-        JoinHandoff handoff = new JoinHandoff();
-        Thread consumer = Thread.ofPlatform().start(() -> handoff.joinAll(s -> List.of(), row -> { }));
+        JoinHandoff handoff = new JoinHandoff(row -> { });
+        Thread consumer = Thread.ofPlatform().start(() -> handoff.joinAll(s -> List.of()));
         handoff.finish();
         handoff.finish(); // a second call (a finally after a normal end) adds nothing
         assertThat(handoff.rows()).isEmpty();
@@ -52,10 +52,10 @@ class JoinHandoffTest {
 
     @Test
     void aFailingJoinReachesTheWaitingThread() {
-        JoinHandoff handoff = new JoinHandoff();
+        JoinHandoff handoff = new JoinHandoff(row -> { });
         Thread.ofPlatform().start(() -> handoff.joinAll(s -> {
             throw new IllegalStateException("process table broke");
-        }, row -> { }));
+        }));
         handoff.add(Sockets.tcp(SocketState.ESTABLISHED, "127.0.0.1", 1, "127.0.0.2", 80));
         handoff.finish();
         assertThatThrownBy(handoff::rows).isInstanceOf(IllegalStateException.class).hasMessage("process table broke");

@@ -88,8 +88,6 @@ public final class RuleSet {
     private final int[] genericNoDomain;
     /** Rules that name no executable and have a cidr condition, found by the remote address. */
     private final NetworkIndex genericByNetwork;
-    /** Per rule: it needs a domain (for the rules found through {@link #genericByNetwork}). */
-    private final boolean[] needsDomain;
     private final Set<Integer> exitPids;
 
     private RuleSet(List<Entry> sorted) {
@@ -98,10 +96,8 @@ public final class RuleSet {
         List<Integer> rest = new ArrayList<>();
         Network[][] byNetwork = new Network[entries.length][];
         Set<Integer> pids = new HashSet<>();
-        this.needsDomain = new boolean[entries.length];
         for (int i = 0; i < entries.length; i++) {
             Rule r = entries[i].rule;
-            needsDomain[i] = needsDomain(r);
             Condition c = r.condition(ConditionKind.EXE);
             if (c == null && entries[i].networks != null) {
                 byNetwork[i] = entries[i].networks;
@@ -120,7 +116,7 @@ public final class RuleSet {
         exe.forEach((k, v) -> index.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
         this.byExe = index;
         this.generic = rest.stream().mapToInt(Integer::intValue).toArray();
-        this.genericNoDomain = rest.stream().filter(i -> !needsDomain[i]).mapToInt(Integer::intValue).toArray();
+        this.genericNoDomain = rest.stream().filter(i -> !needsDomain(entries[i].rule)).mapToInt(Integer::intValue).toArray();
         this.genericByNetwork = new NetworkIndex(byNetwork);
         this.exitPids = Set.copyOf(pids);
     }
@@ -215,8 +211,7 @@ public final class RuleSet {
                 a = hit;
             }
         }
-        boolean noDomain = facts.domain() == null;
-        int[] b = noDomain ? genericNoDomain : generic;
+        int[] b = facts.domain() == null ? genericNoDomain : generic;
         byte[] remote = null;
         int[] c = NONE;
         if (!genericByNetwork.isEmpty()) {
@@ -247,9 +242,6 @@ public final class RuleSet {
                 case 1 -> i++;
                 case 2 -> j++;
                 default -> k++;
-            }
-            if (from == 3 && noDomain && needsDomain[next]) {
-                continue;
             }
             Entry e = entries[next];
             if (e.networks != null) {

@@ -36,7 +36,6 @@ public final class RulesetWatch implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long changes;
-    private volatile long overruns;
     private boolean sawChange;
 
     private RulesetWatch(NetlinkSocket socket, Wakeup wakeup, Runnable onChange) {
@@ -79,8 +78,7 @@ public final class RulesetWatch implements AutoCloseable {
                         // drain what one commit sent (a transaction is several messages)
                     }
                 } catch (NetlinkOverrunException e) {
-                    overruns++;
-                    sawChange = true;
+                    sawChange = true; // notifications were lost: assume one was a change
                 } catch (MalformedNetlinkException e) {
                     sawChange = true; // something arrived; the check itself reads the truth
                 }
@@ -111,11 +109,6 @@ public final class RulesetWatch implements AutoCloseable {
     /** Batches of notifications seen (each one led to a call of {@code onChange}). */
     public long changes() {
         return changes;
-    }
-
-    /** Times notifications were lost (counted as changes). */
-    public long overruns() {
-        return overruns;
     }
 
     /** False once stopped, or when the socket failed (the caller then relies on its timer). */

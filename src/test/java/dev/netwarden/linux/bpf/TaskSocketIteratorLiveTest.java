@@ -107,6 +107,31 @@ class TaskSocketIteratorLiveTest {
     }
 
     @Test
+    void aKeptLinkScansTheProcessAsItIsNowNotAsItWas() throws IOException {
+        TaskSocketIterator it = iterator();
+        int self = (int) ProcessHandle.current().pid();
+        long[] before = it.pidLinkCounts();
+        Map<Integer, Long> first = new TreeMap<>();
+        it.scanPid(self, (pid, fd, inode) -> first.put(fd, inode));
+        int fd = Libc.socket(Libc.state(), Libc.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
+        assertThat(fd).isNotNegative();
+        try {
+            Map<Integer, Long> second = new TreeMap<>();
+            it.scanPid(self, (pid, f, inode) -> second.put(f, inode));
+            long[] after = it.pidLinkCounts();
+            assertThat(after[1] - before[1]).as("the second scan of this pid reused the link").isGreaterThanOrEqualTo(1);
+            assertThat(first).doesNotContainKey(fd);
+            assertThat(second).containsKey(fd);
+            assertThat(second.get(fd)).isEqualTo(procSockets(self).get(fd));
+        } finally {
+            Libc.close(Libc.state(), fd);
+        }
+        Map<Integer, Long> third = new TreeMap<>();
+        it.scanPid(self, (pid, f, inode) -> third.put(f, inode));
+        assertThat(third).doesNotContainKey(fd);
+    }
+
+    @Test
     void aGonePidHasNoSockets() throws IOException {
         TaskSocketIterator it = iterator();
         int[] records = new int[1];

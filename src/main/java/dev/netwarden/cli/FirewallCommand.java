@@ -46,8 +46,8 @@ final class FirewallCommand implements Runnable {
         private Cleanup() {
             spec = CommandSpec.wrapWithoutInspection(this).name("cleanup");
             spec.usageMessage().description(
-                    "Remove leftover netwarden chains (NETWARDEN-*) and the rules that jump to them from the",
-                    "mangle and filter tables (iptables and ip6tables) of the current network namespace.",
+                    "Remove leftover netwarden chains (NETWARDEN-*) and the rules that jump to them.",
+                    "Cleans the mangle and filter tables (iptables and ip6tables) of the current network namespace.",
                     "Use after a daemon crashed; other rules are not touched. Needs root (CAP_NET_ADMIN).")
                     .footer("", "Exit status: 0 ok (also when nothing was left), 1 an iptables command failed.");
             spec.addOption(json);

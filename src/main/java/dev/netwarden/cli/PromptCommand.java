@@ -31,8 +31,9 @@ final class PromptCommand implements Callable<Integer> {
     private PromptCommand() {
         spec = CommandSpec.wrapWithoutInspection(this).name("prompt");
         spec.usageMessage().description(
-                "Answer the firewall's questions: each connection the rules do not decide waits (with",
-                "firewall.default_action = prompt) until it is answered here, in the web UI, or times out.",
+                "Answer the firewall's questions about connections no rule decides.",
+                "With firewall.default_action = prompt each such connection waits until it is answered here,",
+                "in the web UI, or times out.",
                 "Type a[llow], d[eny] or r[eject], optionally a scope (exe, dest, cmdline) and a duration",
                 "(once, 15m, until-exit, until-restart, always); an empty line leaves it for later, q quits.")
                 .footer("", "Exit status: 0 ok, 1 no daemon or prompts are off, 2 bad arguments.");

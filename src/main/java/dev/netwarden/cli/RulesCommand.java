@@ -566,8 +566,9 @@ final class RulesCommand implements Runnable {
 
         ImportOpenSnitch() {
             spec = CommandSpec.wrapWithoutInspection(this).name("import-opensnitch");
-            spec.usageMessage().description("Import OpenSnitch rule files (*.json) as netwarden rules; say precisely what could not be",
-                    "mapped (file, field, why). A rule with anything unmapped is not imported. Mapping: docs/rules.md.")
+            spec.usageMessage().description("Import OpenSnitch rule files (*.json) as netwarden rules.",
+                    "Says precisely what could not be mapped (file, field, why). A rule with anything unmapped is not",
+                    "imported. Mapping: docs/rules.md.")
                     .footer("", "Exit status: 0 everything imported, 1 some files were not imported or the directory is unreadable, 2 bad arguments.");
             spec.addPositional(source);
             spec.addOption(dir);

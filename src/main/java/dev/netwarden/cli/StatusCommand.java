@@ -28,8 +28,8 @@ final class StatusCommand implements Callable<Integer> {
     private StatusCommand() {
         spec = CommandSpec.wrapWithoutInspection(this).name("status");
         spec.usageMessage().description(
-                "Show the running daemon: pid, version, level, uptime, and each part's counters",
-                "(connections seen, history rows written and lost, DNS answers, firewall decisions, …).")
+                "Show the running daemon: pid, version, level, uptime and each part's counters.",
+                "The counters: connections seen, history rows written and lost, DNS answers, firewall decisions, …")
                 .footer("", "Exit status: 0 printed, 1 no daemon answers (or it refused), 2 bad arguments.");
         daemonSocket.addTo(spec);
         spec.addOption(json);

@@ -26,8 +26,8 @@ final class TopCommand implements Callable<Integer> {
     private TopCommand() {
         spec = CommandSpec.wrapWithoutInspection(this).name("top");
         spec.usageMessage().description(
-                "Live view of who uses the network: processes, connections and remote hosts with their",
-                "upload and download rates and totals since start. Reads the daemon when one runs (domains,",
+                "Live view of who uses the network: processes, connections and remote hosts.",
+                "Shows upload and download rates and totals since start. Reads the daemon when one runs (domains,",
                 "short-lived processes, firewall questions), else scans the kernel itself each refresh.",
                 "Keys: Tab or 1 2 3 pane, s < > sort column, r reverse, / filter, space pause, d DNS,",
                 "arrows scroll, a/x answer a firewall question, q quit.")

@@ -2,6 +2,8 @@ package dev.netwarden.cli;
 
 import dev.netwarden.web.UiToken;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -54,6 +56,24 @@ class MainTest {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).startsWith("Usage: netwarden [-hV] [COMMAND]")
                 .contains("  conns       List sockets", "  daemon      Run the monitor", "  history     Show recorded connections", "  firewall", "  rules       Manage firewall rules", "  lists       Check block lists", "  prompt      Answer the firewall", "  top         Live view of who uses", "  ui-token    Print the web UI's login token", "  help        Display help information", "  completion  Print a bash/zsh");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "rules", "lists", "firewall"})
+    void everyCommandSummaryIsAWholeSentence(String parent) {
+        assertThat(parent.isEmpty() ? run("--help") : run(parent, "--help")).isZero();
+        String list = out.toString().substring(out.toString().indexOf("Commands:"));
+        // Each summary is its command's first description line: a sentence cut at the line's end read
+        // "each connection the rules do not decide waits (with" in the list.
+        java.util.List<String> summaries = new java.util.ArrayList<>();
+        for (String line : list.lines().skip(1).toList()) {
+            if (line.startsWith("  ") && !line.startsWith("   ")) {
+                summaries.add(line.strip());
+            } else if (!summaries.isEmpty()) {
+                summaries.set(summaries.size() - 1, summaries.getLast() + " " + line.strip());
+            }
+        }
+        assertThat(summaries).isNotEmpty().allSatisfy(s -> assertThat(s).matches("\\S+ +\\S.*[.)]"));
     }
 
     @Test

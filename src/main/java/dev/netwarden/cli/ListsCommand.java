@@ -117,7 +117,7 @@ final class ListsCommand implements Runnable {
     static final class Check implements Callable<Integer> {
         private final OptionSpec format = formatOption();
         private final OptionSpec json = jsonOption();
-        private final PositionalParamSpec source = PositionalParamSpec.builder().paramLabel("FILE|URL").type(String.class)
+        private final PositionalParamSpec source = PositionalParamSpec.builder().paramLabel("FILE|URL").type(String.class).required(true)
                 .description("The list: a file path or an http(s) URL.").build();
         private final CommandSpec spec;
 
@@ -198,9 +198,9 @@ final class ListsCommand implements Runnable {
     static final class Lookup implements Callable<Integer> {
         private final OptionSpec format = formatOption();
         private final OptionSpec json = jsonOption();
-        private final PositionalParamSpec name = PositionalParamSpec.builder().index("0").paramLabel("NAME").type(String.class)
+        private final PositionalParamSpec name = PositionalParamSpec.builder().index("0").paramLabel("NAME").type(String.class).required(true)
                 .description("A domain name or an IP address.").build();
-        private final PositionalParamSpec sources = PositionalParamSpec.builder().index("1..*").arity("1..*")
+        private final PositionalParamSpec sources = PositionalParamSpec.builder().index("1..*").arity("1..*").required(true)
                 .paramLabel("FILE|URL").type(List.class).auxiliaryTypes(String.class)
                 .description("The lists to look in.").build();
         private final CommandSpec spec;

@@ -368,7 +368,7 @@ final class RulesCommand implements Runnable {
     private static final class IdCommand implements Callable<Integer> {
         private final CommandSpec spec;
         private final OptionSpec dir = rulesDir();
-        private final PositionalParamSpec id = PositionalParamSpec.builder().paramLabel("ID").type(String.class)
+        private final PositionalParamSpec id = PositionalParamSpec.builder().paramLabel("ID").type(String.class).required(true)
                 .description("The rule's id (its file name without .toml).").build();
 
         IdCommand(String name, String description) {
@@ -561,7 +561,7 @@ final class RulesCommand implements Runnable {
         private final OptionSpec dir = rulesDir();
         private final OptionSpec force = flag("--force", "Replace rules that already exist.");
         private final OptionSpec json = flag("--json", "JSON output: {\"written\": [...], \"problems\": [{file, field, why}]}.");
-        private final PositionalParamSpec source = PositionalParamSpec.builder().paramLabel("DIR").type(String.class)
+        private final PositionalParamSpec source = PositionalParamSpec.builder().paramLabel("DIR").type(String.class).required(true)
                 .description("OpenSnitch's rules directory (usually /etc/opensnitchd/rules).").build();
 
         ImportOpenSnitch() {

@@ -2,9 +2,9 @@ package dev.netwarden.cli;
 
 import dev.netwarden.web.UiToken;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -12,6 +12,11 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,6 +54,34 @@ class MainTest {
         assertThat(Main.onlyCommandNeeded(new String[] {"completion"})).isNull();
         assertThat(Main.onlyCommandNeeded(new String[] {"connz"})).isNull();
         assertThat(Main.onlyCommandNeeded(new String[] {})).isNull();
+    }
+
+    @Test
+    void aMissingArgumentIsAUsageErrorInEveryCommand() {
+        // The programmatic model must say "required" itself: a positional built without it was left
+        // null, and "lists lookup NAME" (no list) ended in a NullPointerException instead of exit 2.
+        List<String> checked = new ArrayList<>();
+        Deque<CommandLine> todo = new ArrayDeque<>(List.of(Main.commandLine()));
+        while (!todo.isEmpty()) {
+            CommandLine cl = todo.pop();
+            todo.addAll(cl.getSubcommands().values());
+            List<CommandLine.Model.PositionalParamSpec> positionals = cl.getCommandSpec().positionalParameters();
+            if (positionals.stream().noneMatch(p -> p.arity().min() > 0)) {
+                continue;
+            }
+            for (CommandLine.Model.PositionalParamSpec p : positionals) {
+                assertThat(p.required()).as("%s %s", cl.getCommandSpec().qualifiedName(), p.paramLabel())
+                        .isEqualTo(p.arity().min() > 0);
+            }
+            String[] path = cl.getCommandSpec().qualifiedName(" ").split(" ");
+            String[] args = Arrays.copyOfRange(path, 1, path.length);
+            out.getBuffer().setLength(0);
+            err.getBuffer().setLength(0);
+            assertThat(run(args)).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(err.toString()).as(String.join(" ", args)).startsWith("Missing required parameter").doesNotContain("Exception");
+            checked.add(String.join(" ", args));
+        }
+        assertThat(checked).contains("lists lookup", "lists check", "rules show", "rules rm", "rules import-opensnitch");
     }
 
     @Test

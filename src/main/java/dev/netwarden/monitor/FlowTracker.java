@@ -76,6 +76,7 @@ public final class FlowTracker {
     private final DomainLookup domains;
     private final LongSupplier flowIds;
     private final SocketLookup lookup;
+    private final ConnectingPids connecting;
     private final LongSupplier clockMillis;
     private final EphemeralPorts ephemeral;
     private final long updateIntervalMillis;
@@ -92,7 +93,15 @@ public final class FlowTracker {
 
     private long destroyNotifications;
     private long dumps, sightings, opened, updated, closedByDestroy, closedByVanish, seenOnlyAtDestroy, unusedIgnored,
-            deferred, packets, incompleteDumps;
+            deferred, packets, incompleteDumps, attributedAtDestroy;
+
+    /** Who connected a TCP socket, by its cookie ({@code ConnectRecorder::pidOf}); 0 when not known. */
+    @FunctionalInterface
+    public interface ConnectingPids {
+        ConnectingPids NONE = cookie -> 0;
+
+        int pidOf(long cookie);
+    }
 
     /**
      * @param flowIds     the next flow id (history hands out ids unique within it)
@@ -102,6 +111,18 @@ public final class FlowTracker {
      */
     public FlowTracker(FlowEventSink sink, SocketOwners owners, DomainLookup domains, LongSupplier flowIds,
                        SocketLookup lookup, LongSupplier clockMillis, EphemeralPorts ephemeral, MonitorConfig config) {
+        this(sink, owners, domains, flowIds, lookup, ConnectingPids.NONE, clockMillis, ephemeral, config);
+    }
+
+    /**
+     * @param connecting who connected a TCP socket ({@code ConnectRecorder::pidOf}): a packet's socket is
+     *                   attributed to that process without looking for its holders, and a socket closed
+     *                   before any poll saw it still gets its process
+     */
+    public FlowTracker(FlowEventSink sink, SocketOwners owners, DomainLookup domains, LongSupplier flowIds,
+                       SocketLookup lookup, ConnectingPids connecting, LongSupplier clockMillis, EphemeralPorts ephemeral,
+                       MonitorConfig config) {
+        this.connecting = Objects.requireNonNull(connecting, "connecting is null");
         this.sink = Objects.requireNonNull(sink, "sink is null");
         this.owners = Objects.requireNonNull(owners, "owners is null");
         this.domains = Objects.requireNonNull(domains, "domains is null");
@@ -179,7 +200,11 @@ public final class FlowTracker {
         }
     }
 
-    /** The kernel destroyed a socket (its last state; TCP with final tcp_info, no inode). */
+    /**
+     * The kernel destroyed a socket (its last state; TCP with final tcp_info, no inode). A socket no poll
+     * or packet saw is recorded from this notification alone, attributed to the process that connected
+     * it when a connect record names one, else unknown.
+     */
     public void onDestroyed(Sighting s) {
         Objects.requireNonNull(s, "s is null");
         long now = clockMillis.getAsLong();
@@ -187,26 +212,58 @@ public final class FlowTracker {
             if (s.transport() == Transport.TCP && s.state() == SocketState.LISTEN) {
                 listeners.saw(s.local(), now);
             }
-            Flow f = find(s);
-            if (f != null) {
-                Counters last = s.counters().isKnown() ? s.counters() : f.counters;
-                close(f, now, s.stateLabel(), last);
-                closedByDestroy++;
-            } else if (neverUsed(s)) {
-                // A socket created and closed without ever being bound or connected (programs probing
-                // for IPv6 support do this): no traffic, no endpoint, not a connection.
-                unusedIgnored++;
-            } else if (!isTombstoned(s.cookie(), now)) {
-                Direction d = DirectionRule.of(s, listeners.covers(s.local(), now), true, ephemeral);
-                // Never a guess: the socket left its file before anyone looked, so no holder can be read.
-                Flow shadow = open(s, keyOf(s), d, Attribution.unknown(REASON_UNSEEN), domainOf(s),
-                        InterceptionLevel.PASSIVE, now);
-                close(shadow, now, s.stateLabel(), s.counters());
-                seenOnlyAtDestroy++;
+            if (destroyKnown(s, now)) {
+                return;
+            }
+        }
+        // Seen only now. Its connecting process is read outside the lock (that may read /proc).
+        Attribution connector = connectorOf(s);
+        synchronized (lock) {
+            if (destroyKnown(s, now)) {
+                return; // a packet or a dump opened it meanwhile
+            }
+            Direction d = DirectionRule.of(s, listeners.covers(s.local(), now), true, ephemeral);
+            // Never a guess: without a connect record the socket left its file before anyone looked.
+            Flow shadow = open(s, keyOf(s), d, connector != null ? connector : Attribution.unknown(REASON_UNSEEN),
+                    domainOf(s), InterceptionLevel.PASSIVE, now);
+            close(shadow, now, s.stateLabel(), s.counters());
+            seenOnlyAtDestroy++;
+            if (connector != null) {
+                attributedAtDestroy++;
             }
             tombstone(s.cookie(), now);
             destroyNotifications++;
         }
+    }
+
+    /**
+     * Under the lock: closes the flow of a destroyed socket, or ignores the notification (a socket never
+     * used, or one already closed); false when the socket was never seen, for the caller to record.
+     */
+    private boolean destroyKnown(Sighting s, long now) {
+        Flow f = find(s);
+        if (f != null) {
+            Counters last = s.counters().isKnown() ? s.counters() : f.counters;
+            close(f, now, s.stateLabel(), last);
+            closedByDestroy++;
+        } else if (neverUsed(s)) {
+            // A socket created and closed without ever being bound or connected (programs probing
+            // for IPv6 support do this): no traffic, no endpoint, not a connection.
+            unusedIgnored++;
+        } else if (!isTombstoned(s.cookie(), now)) {
+            return false;
+        }
+        tombstone(s.cookie(), now);
+        destroyNotifications++;
+        return true;
+    }
+
+    /** The process that connected this TCP socket, when a connect record names one still known. */
+    private Attribution connectorOf(Sighting s) {
+        if (s.transport() != Transport.TCP || s.cookie() == 0) {
+            return null;
+        }
+        return owners.ownerByPid(connecting.pidOf(s.cookie()));
     }
 
     /**
@@ -244,7 +301,10 @@ public final class FlowTracker {
             attribution = Attribution.unknown(REASON_NO_SOCKET);
         } else {
             SocketEntry e = found.get();
-            attribution = owners.resolve(e.inode(), true);
+            // The process that connected it, when recorded: no look for holders (fd scans) needed.
+            Attribution connector = netid == Netid.TCP && e.state() == SocketState.SYN_SENT
+                    ? owners.ownerByPid(connecting.pidOf(e.cookie())) : null;
+            attribution = connector != null ? connector : owners.resolve(e.inode(), true);
             boolean sharedSocket = e.state() == SocketState.LISTEN
                     || (netid == Netid.UDP && e.remote().port() == 0);
             s = sharedSocket
@@ -305,17 +365,18 @@ public final class FlowTracker {
     public Stats stats() {
         synchronized (lock) {
             return new Stats(dumps, incompleteDumps, sightings, opened, updated, closedByDestroy, closedByVanish,
-                    seenOnlyAtDestroy, deferred, packets, unusedIgnored, flows.size());
+                    seenOnlyAtDestroy, attributedAtDestroy, deferred, packets, unusedIgnored, flows.size());
         }
     }
 
     /**
-     * @param seenOnlyAtDestroy flows whose only sighting was their destroy notification (unknown owner)
+     * @param seenOnlyAtDestroy flows whose only sighting was their destroy notification
+     * @param attributedAtDestroy of those, the ones a connect record attributed (the rest are unknown)
      * @param deferred          new sockets put off to the next dump while a full /proc rescan was rate-limited
      */
     public record Stats(long dumps, long incompleteDumps, long sightings, long opened, long updated,
-                        long closedByDestroy, long closedByVanish, long seenOnlyAtDestroy, long deferred,
-                        long packets, long unusedIgnored, int liveFlows) {}
+                        long closedByDestroy, long closedByVanish, long seenOnlyAtDestroy, long attributedAtDestroy,
+                        long deferred, long packets, long unusedIgnored, int liveFlows) {}
 
     /** The final state recorded for connections still open when the monitor stops watching them. */
     public static final String STATE_MONITOR_STOPPED = "MONITOR-STOPPED";

@@ -2,6 +2,7 @@ package dev.netwarden.monitor;
 
 import dev.netwarden.flow.DomainLookup;
 import dev.netwarden.flow.FlowEventSink;
+import dev.netwarden.linux.bpf.ConnectRecorder;
 import dev.netwarden.linux.netns.NetNamespace;
 import dev.netwarden.linux.proc.SocketHolderIndex;
 import dev.netwarden.linux.sockdiag.SockDiag;
@@ -68,8 +69,12 @@ public final class PassiveMonitor implements AutoCloseable {
                     : NetNamespace.callIn(namespace, EphemeralPorts::readOrDefault);
             SocketOwners owners = new SocketOwners(new SocketHolderIndex(), processes,
                     config.fullRescanMinInterval().toNanos(), System::nanoTime);
+            // Attached before the poller and the destroy listener start: its self-test's own loopback
+            // connection is then over before anything records connections.
+            FlowTracker.ConnectingPids connecting = ConnectRecorder.system()
+                    .<FlowTracker.ConnectingPids>map(r -> r::pidOf).orElse(FlowTracker.ConnectingPids.NONE);
             FlowTracker tracker = new FlowTracker(new AlertingSink(sink, alerts), owners, domains, flowIds,
-                    lookups::lookup, System::currentTimeMillis, ephemeral, config);
+                    lookups::lookup, connecting, System::currentTimeMillis, ephemeral, config);
             SockDiagPoller poller = new SockDiagPoller(tracker, config.pollInterval(), namespace, maxTcpDumpReuses);
             SockDiagDestroyListener destroy = new SockDiagDestroyListener(tracker, namespace, () -> {
                 tracker.onDestroyNotificationsLost();
@@ -108,11 +113,13 @@ public final class PassiveMonitor implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(tracker.stats(), poller.stats(), destroyListener.stats(), owners.stats());
+        return new Stats(tracker.stats(), poller.stats(), destroyListener.stats(), owners.stats(),
+                ConnectRecorder.describeSource());
     }
 
+    /** @param connectRecords where connect records come from: "bpf", or "off (why)" */
     public record Stats(FlowTracker.Stats flows, SockDiagPoller.Stats poller, SockDiagDestroyListener.Stats destroy,
-                        SocketOwners.Stats owners) {}
+                        SocketOwners.Stats owners, String connectRecords) {}
 
     /** Stops the threads and closes the sockets; open flows stay open in history (no Closed is invented). */
     @Override

@@ -110,6 +110,7 @@ public final class SocketOwners implements ProcessEventListener {
      */
     private volatile boolean lostSinceFullRescan;
     private long lastOwnerHits;
+    private long connectRecordHits;
     private long ownerCacheHits;
 
     private record CachedOwner(int pid, Attribution attribution, long readNanos, long events) {}
@@ -206,6 +207,22 @@ public final class SocketOwners implements ProcessEventListener {
             return Attribution.unknown(index.unreadableProcesses() > 0 ? REASON_UNREADABLE : REASON_NO_HOLDER);
         }
         return choose(index.holders(inode));
+    }
+
+    /**
+     * The attribution of process {@code pid} (live, or exited within the registry's grace), or null when
+     * it is not known: for a socket whose connecting process is known without looking for its holders
+     * (a connect record). Cached as a sole holder's is, so a burst from one process reads /proc once.
+     */
+    public synchronized Attribution ownerByPid(int pid) {
+        if (pid <= 0) {
+            return null;
+        }
+        Attribution a = ownerOf(pid, nanoClock.getAsLong());
+        if (a != null) {
+            connectRecordHits++;
+        }
+        return a;
     }
 
     /**
@@ -458,7 +475,7 @@ public final class SocketOwners implements ProcessEventListener {
     /** What the resolver did so far. */
     public synchronized Stats stats() {
         return new Stats(fullRescans, hotRescans, listings, rescanNanos / 1_000_000, index.processCount(), pendingSince.size(),
-                lastOwnerHits, ownerCacheHits);
+                lastOwnerHits, ownerCacheHits, connectRecordHits);
     }
 
     /**
@@ -470,7 +487,8 @@ public final class SocketOwners implements ProcessEventListener {
      * @param pendingInodes inodes waiting for a full rescan
      * @param lastOwnerHits new sockets confirmed in the last sole holder's fds (no hot-set rescan)
      * @param ownerCacheHits sole holders answered from the cached snapshot (no /proc read)
+     * @param connectRecordHits sockets attributed to the process a connect record names ({@link #ownerByPid}), no fd read
      */
     public record Stats(long fullRescans, long hotRescans, long procListings, long rescanMillis, int processes, int pendingInodes,
-                        long lastOwnerHits, long ownerCacheHits) {}
+                        long lastOwnerHits, long ownerCacheHits, long connectRecordHits) {}
 }

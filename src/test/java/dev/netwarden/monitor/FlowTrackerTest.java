@@ -7,6 +7,8 @@ import dev.netwarden.flow.FlowEvent;
 import dev.netwarden.flow.InterceptionLevel;
 import dev.netwarden.flow.Transport;
 import dev.netwarden.linux.proc.SocketHolderIndex;
+import dev.netwarden.process.ProcessInfo;
+import dev.netwarden.process.ProcessSnapshot;
 import dev.netwarden.socket.InetEndpoint;
 import dev.netwarden.socket.Netid;
 import dev.netwarden.socket.SocketEntry;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,6 +43,56 @@ class FlowTrackerTest {
         DomainLookup names = a -> a.getHostAddress().equals("192.0.2.7") ? "example.test" : null;
         return new FlowTracker(sink, owners, names, ids::incrementAndGet, lookup, clock::get, EphemeralPorts.LINUX_DEFAULT,
                 MonitorConfig.defaults().withUpdateInterval(Duration.ofSeconds(10)));
+    }
+
+    /** A tracker whose connect records name pid 4321 (curl) for cookie 77, and whose owners know only that pid. */
+    private FlowTracker trackerWithConnectRecords(SocketLookup lookup, AtomicInteger snapshotReads) {
+        ProcessInfo curl = new ProcessInfo(4321, 1, 0, "root", "curl", "/usr/bin/curl", false, List.of("/usr/bin/curl"), 5000, "", null);
+        SocketOwners owners = new SocketOwners(new SocketHolderIndex(emptyProc, null, 1), pid -> {
+            snapshotReads.incrementAndGet();
+            return pid == 4321 ? Optional.of(new ProcessSnapshot(curl, "ab".repeat(32), null, List.of())) : Optional.empty();
+        }, 0, System::nanoTime);
+        owners.beginRound();
+        DomainLookup names = a -> a.getHostAddress().equals("192.0.2.7") ? "example.test" : null;
+        return new FlowTracker(sink, owners, names, ids::incrementAndGet, lookup, cookie -> cookie == 77 ? 4321 : cookie == 78 ? 999 : 0,
+                clock::get, EphemeralPorts.LINUX_DEFAULT, MonitorConfig.defaults().withUpdateInterval(Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void aSocketSeenOnlyAtItsDestroyGetsTheProcessItsConnectRecordNames() throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        FlowTracker t = trackerWithConnectRecords(SocketLookup.NONE, reads);
+        t.onDestroyed(tcp(77, "10.0.0.1", 45000, "192.0.2.7", 443, SocketState.CLOSE, 500, SightingSource.DESTROY));
+        t.onDestroyed(tcp(78, "10.0.0.1", 45001, "192.0.2.7", 443, SocketState.CLOSE, 500, SightingSource.DESTROY)); // pid no longer known
+        t.onDestroyed(tcp(79, "10.0.0.1", 45002, "192.0.2.7", 443, SocketState.CLOSE, 500, SightingSource.DESTROY)); // no record
+        List<FlowEvent.Opened> opened = sink.of(FlowEvent.Opened.class);
+        assertThat(opened).hasSize(3);
+        assertThat(opened.get(0).attribution().isKnown()).isTrue();
+        assertThat(opened.get(0).attribution().process().info().pid()).isEqualTo(4321);
+        assertThat(opened.get(0).attribution().process().info().exe()).isEqualTo("/usr/bin/curl");
+        assertThat(opened.get(0).domain()).isEqualTo("example.test");
+        assertThat(opened.get(1).attribution().unknownReason()).isEqualTo(FlowTracker.REASON_UNSEEN);
+        assertThat(opened.get(2).attribution().unknownReason()).isEqualTo(FlowTracker.REASON_UNSEEN);
+        assertThat(opened).allSatisfy(o -> assertThat(sink.closed(o.flowId())).singleElement()
+                .satisfies(c -> assertThat(c.counters().bytesOut()).isEqualTo(500)));
+        assertThat(t.stats().seenOnlyAtDestroy()).isEqualTo(3);
+        assertThat(t.stats().attributedAtDestroy()).isEqualTo(1);
+        // A destroy for a flow already seen is not attributed again.
+        t.onDestroyed(tcp(77, "10.0.0.1", 45000, "192.0.2.7", 443, SocketState.CLOSE, 500, SightingSource.DESTROY));
+        assertThat(sink.of(FlowEvent.Opened.class)).hasSize(3);
+        sink.assertConsistent();
+    }
+
+    @Test
+    void aQueuedPacketsSocketIsAttributedByItsConnectRecordWithoutLookingForHolders() throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        SocketEntry syn = new SocketEntry(Netid.TCP, 2, SocketState.SYN_SENT, ep("10.0.0.1", 45000), ep("192.0.2.7", 443),
+                null, 0, 0, 0, 0, 123456, 77, 0, null, null, null);
+        FlowTracker t = trackerWithConnectRecords((netid, local, remote) -> Optional.of(syn), reads);
+        FlowEvent.Opened o = t.onNewConnection(new NewConnection(Transport.TCP, 2, ep("10.0.0.1", 45000), ep("192.0.2.7", 443),
+                Direction.OUTBOUND, 0));
+        assertThat(o.attribution().process().info().pid()).isEqualTo(4321);
+        assertThat(reads).as("one process read, no holder search (the fake /proc is empty)").hasValue(1);
     }
 
     private static InetEndpoint ep(String addr, int port) throws Exception {

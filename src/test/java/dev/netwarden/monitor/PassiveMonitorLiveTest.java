@@ -5,6 +5,8 @@ import dev.netwarden.flow.DomainLookup;
 import dev.netwarden.flow.FlowEvent;
 import dev.netwarden.flow.InterceptionLevel;
 import dev.netwarden.flow.Transport;
+import dev.netwarden.linux.bpf.ConnectRecorder;
+import dev.netwarden.linux.ffm.Libc;
 import dev.netwarden.linux.netns.NetNamespace;
 import dev.netwarden.testing.TestNamespace;
 import org.junit.jupiter.api.BeforeAll;
@@ -317,7 +319,37 @@ class PassiveMonitorLiveTest {
     }
 
     @Test
-    void aConnectionShorterThanThePollIsRecordedFromItsDestroyAsUnknownNeverAsAWrongProcess() throws Exception {
+    void aConnectionShorterThanThePollIsAttributedToTheProcessThatConnectedIt() throws Exception {
+        assumeTrue(Libc.geteuid() == 0, "needs root");
+        assertThat(ConnectRecorder.system()).as("as root on a kernel with BTF: %s", ConnectRecorder.describeSource()).isPresent();
+        CollectingSink sink = new CollectingSink();
+        try (TestNamespace ns = TestNamespace.create("mon-conn")) {
+            Process srv = peer(ns, "tcp-server", "127.0.0.1", "7401", "0");
+            expect(srv, "listening");
+            try (PassiveMonitor m = monitor(ns, sink, Duration.ofMinutes(5), DomainLookup.NONE)) {
+                awaitOne(sink, o -> o.direction() == Direction.LISTEN && o.local().port() == 7401);
+                Process flash = peer(ns, "tcp-flash-stay", "127.0.0.1", "7401");
+                try {
+                    int cport = port(expect(flash, "connected"));
+                    FlowEvent.Opened client = awaitOne(sink, o -> o.local().port() == cport);
+                    assertThat(client.attribution().isKnown()).as("no poll saw it: the connect record names its process").isTrue();
+                    assertThat(client.attribution().process().info().pid()).isEqualTo((int) flash.pid());
+                    assertThat(client.direction()).isEqualTo(Direction.OUTBOUND);
+                    awaitClosed(sink, client.flowId());
+                    FlowEvent.Opened accepted = awaitOne(sink, o -> o.local().port() == 7401 && o.remote().port() == cport);
+                    assertThat(accepted.attribution().isKnown()).as("an accepted socket has no connect record").isFalse();
+                    assertThat(m.stats().flows().attributedAtDestroy()).isGreaterThanOrEqualTo(1);
+                    assertThat(m.stats().connectRecords()).isEqualTo("bpf");
+                } finally {
+                    flash.getOutputStream().close();
+                    flash.waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aConnectionShorterThanThePollOfAnExitedProcessIsItsOwnOrUnknownNeverAnotherProcess() throws Exception {
         CollectingSink sink = new CollectingSink();
         try (TestNamespace ns = TestNamespace.create("mon-fast")) {
             Process srv = peer(ns, "tcp-server", "127.0.0.1", "7400", "0");
@@ -329,8 +361,13 @@ class PassiveMonitorLiveTest {
                 int cport = port(expect(flash, "connected"));
                 assertThat(flash.waitFor(10, TimeUnit.SECONDS)).isTrue();
                 FlowEvent.Opened client = awaitOne(sink, o -> o.local().port() == cport);
-                assertThat(client.attribution().isKnown()).isFalse();
-                assertThat(client.attribution().unknownReason()).isEqualTo(FlowTracker.REASON_UNSEEN);
+                // Its connect record names the flash process; that process has exited, so the answer is
+                // that process (when /proc still showed it at the destroy) or unknown, never another.
+                if (client.attribution().isKnown()) {
+                    assertThat(client.attribution().process().info().pid()).isEqualTo((int) flash.pid());
+                } else {
+                    assertThat(client.attribution().unknownReason()).isEqualTo(FlowTracker.REASON_UNSEEN);
+                }
                 assertThat(client.direction()).as("ephemeral local port, no listener").isEqualTo(Direction.OUTBOUND);
                 awaitClosed(sink, client.flowId());
                 FlowEvent.Opened accepted = awaitOne(sink, o -> o.local().port() == 7400 && o.remote().port() == cport);

@@ -7,6 +7,7 @@ follow along. Every mode is bounded in time (socket timeouts, fixed sleeps).
   udp-server HOST PORT                bind, wait for one datagram (max 20 s), hold 1.5 s
   udp-client HOST PORT HOLD           connect a UDP socket, send one datagram, hold HOLD s
   tcp-flash HOST PORT                 connect and close at once (a connection shorter than a poll)
+  tcp-flash-stay HOST PORT            the same, then stay alive until stdin closes
 """
 import socket, sys, time
 
@@ -77,11 +78,13 @@ def main():
         time.sleep(hold)
         c.close()
         say('done')
-    elif mode == 'tcp-flash':
+    elif mode in ('tcp-flash', 'tcp-flash-stay'):
         c = socket.create_connection((host, port), timeout=10)
         say('connected', c.getsockname()[1])
         c.close()
         say('done')
+        if mode == 'tcp-flash-stay':
+            sys.stdin.read()
     else:
         raise SystemExit('unknown mode ' + mode)
 

@@ -52,6 +52,9 @@ public final class EbpfAssembler {
     private static final int JMP_JNE_K = 0x55;
     private static final int JMP_CALL = 0x85;
     private static final int JMP_EXIT = 0x95;
+    private static final int LD_IMM64 = 0x18;
+    /** ld_imm64's src register value that makes the kernel read its immediate as a map fd. */
+    private static final int PSEUDO_MAP_FD = 1;
 
     private final List<Long> code = new ArrayList<>();
     private final Map<String, Integer> labels = new HashMap<>();
@@ -85,6 +88,15 @@ public final class EbpfAssembler {
     /** *(size *)(base + offset) = src */
     public EbpfAssembler store(Size size, int base, int offset, int src) {
         return emit(STX_MEM | size.bits, base, src, offset, 0);
+    }
+
+    /**
+     * dst = the map behind {@code mapFd}: the two-slot ld_imm64 whose immediate the kernel replaces with
+     * the map's address when it loads the program.
+     */
+    public EbpfAssembler loadMap(int dst, int mapFd) {
+        emit(LD_IMM64, dst, PSEUDO_MAP_FD, 0, mapFd);
+        return emit(0, 0, 0, 0, 0);
     }
 
     /** if (reg == imm) goto label */

@@ -30,6 +30,21 @@ class EbpfAssemblerTest {
     }
 
     @Test
+    void aMapLoadIsTwoSlotsWithTheFdAsImmediateAndJumpsCountBoth() {
+        long[] p = new EbpfAssembler()
+                .jumpIfEqual(EbpfAssembler.R1, 0, "out")
+                .loadMap(EbpfAssembler.R1, 42)
+                .label("out")
+                .movImm(EbpfAssembler.R0, 0)
+                .exit()
+                .build();
+        assertThat(p).hasSize(5);
+        assertThat(p[1]).isEqualTo(0x18L | 0x1L << 8 | 0x1L << 12 | 42L << 32); // ld_imm64 r1, map fd 42 (src = 1)
+        assertThat(p[2]).isZero();                                               // its second half
+        assertThat((p[0] >>> 16) & 0xffff).as("the jump skips both slots").isEqualTo(2);
+    }
+
+    @Test
     void forwardJumpsResolveToRelativeOffsets() {
         long[] p = new EbpfAssembler()
                 .jumpIfEqual(R1, 0, "out")     // 0 -> 3: offset 2

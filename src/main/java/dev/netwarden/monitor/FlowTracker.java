@@ -263,7 +263,8 @@ public final class FlowTracker {
         if (s.transport() != Transport.TCP || s.cookie() == 0) {
             return null;
         }
-        return owners.ownerByPid(connecting.pidOf(s.cookie()));
+        int pid = connecting.pidOf(s.cookie());
+        return pid > 0 ? owners.ownerByPid(pid) : null; // no owners lock for a socket nobody recorded
     }
 
     /**
@@ -302,8 +303,8 @@ public final class FlowTracker {
         } else {
             SocketEntry e = found.get();
             // The process that connected it, when recorded: no look for holders (fd scans) needed.
-            Attribution connector = netid == Netid.TCP && e.state() == SocketState.SYN_SENT
-                    ? owners.ownerByPid(connecting.pidOf(e.cookie())) : null;
+            int connectingPid = netid == Netid.TCP && e.state() == SocketState.SYN_SENT ? connecting.pidOf(e.cookie()) : 0;
+            Attribution connector = connectingPid > 0 ? owners.ownerByPid(connectingPid) : null;
             attribution = connector != null ? connector : owners.resolve(e.inode(), true);
             boolean sharedSocket = e.state() == SocketState.LISTEN
                     || (netid == Netid.UDP && e.remote().port() == 0);

@@ -282,8 +282,11 @@ public final class ConnectRecorder implements AutoCloseable {
     private void selfTest() throws IOException {
         InetAddress lo = InetAddress.getLoopbackAddress();
         try (ServerSocket server = new ServerSocket(0, 1, lo); Socket client = new Socket()) {
+            // Closed with a reset, both ends: no TIME-WAIT socket is left behind for `ss` or `conns` to show.
+            client.setSoLinger(true, 0);
             client.connect(new InetSocketAddress(lo, server.getLocalPort()), 2000);
             try (Socket accepted = server.accept(); SockDiag diag = SockDiag.open()) {
+                accepted.setSoLinger(true, 0);
                 Optional<SocketEntry> e = diag.lookup(Netid.TCP, new InetEndpoint(lo, client.getLocalPort()),
                         new InetEndpoint(lo, server.getLocalPort()));
                 long cookie = e.map(SocketEntry::cookie).orElse(0L);

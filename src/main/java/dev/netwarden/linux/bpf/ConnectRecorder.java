@@ -18,7 +18,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -59,10 +58,8 @@ public final class ConnectRecorder implements AutoCloseable {
     // bpf(2) commands and constants (include/uapi/linux/bpf.h)
     private static final int BPF_MAP_CREATE = 0;
     private static final int BPF_MAP_LOOKUP_ELEM = 1;
-    private static final int BPF_PROG_LOAD = 5;
     private static final int BPF_RAW_TRACEPOINT_OPEN = 17;
     private static final int BPF_MAP_TYPE_LRU_HASH = 9;
-    private static final int BPF_PROG_TYPE_TRACING = 26;
     private static final int BPF_TRACE_RAW_TP = 23;
     private static final int HELPER_MAP_UPDATE_ELEM = 2;
     private static final int HELPER_GET_CURRENT_PID_TGID = 14;
@@ -77,9 +74,8 @@ public final class ConnectRecorder implements AutoCloseable {
     static final int MAP_ENTRIES = 16_384;
     static final String TRACEPOINT_TYPE = "btf_trace_inet_sock_set_state";
 
-    private static final Object SYSTEM_LOCK = new Object();
-    private static volatile Optional<ConnectRecorder> system;
-    private static volatile String unavailableReason;
+    private static final TracingProgram.Shared<ConnectRecorder> SYSTEM = new TracingProgram.Shared<>("connect recorder",
+            () -> attachAndTest(Btf.withVmlinux(b -> b.find(Btf.KIND_TYPEDEF, TRACEPOINT_TYPE))));
 
     private final int mapFd;
     private final int programFd;
@@ -110,58 +106,25 @@ public final class ConnectRecorder implements AutoCloseable {
 
     /**
      * The process-wide recorder, attached on first use; empty when this machine or user cannot have one
-     * ({@link #unavailableReason()} says why). {@code NETWARDEN_NO_BPF=1} turns it off.
+     * ({@link #describeSource()} says why). {@code NETWARDEN_NO_BPF=1} turns it off.
      */
     public static Optional<ConnectRecorder> system() {
-        Optional<ConnectRecorder> s = system;
-        if (s == null) {
-            synchronized (SYSTEM_LOCK) {
-                s = system;
-                if (s == null) {
-                    s = openSystem();
-                    system = s;
-                }
-            }
-        }
-        return s;
+        return SYSTEM.get();
     }
 
     /** For status output: "bpf" when {@link #system()} has a recorder, else "off (why)". */
     public static String describeSource() {
-        return system().isPresent() ? "bpf" : "off (" + unavailableReason + ")";
+        return system().isPresent() ? "bpf" : "off (" + SYSTEM.reason() + ")";
     }
 
-    private static Optional<ConnectRecorder> openSystem() {
-        if ("1".equals(System.getenv("NETWARDEN_NO_BPF"))) {
-            unavailableReason = "NETWARDEN_NO_BPF=1";
-            return Optional.empty();
-        }
-        if (Libc.geteuid() != 0) {
-            unavailableReason = "not root";
-            return Optional.empty();
-        }
-        if (!Files.isReadable(Btf.VMLINUX)) {
-            unavailableReason = "the kernel has no BTF (" + Btf.VMLINUX + ")";
-            return Optional.empty();
-        }
-        if (!TaskSocketIterator.inInitialPidNamespace()) {
-            unavailableReason = "not in the initial pid namespace";
-            return Optional.empty();
-        }
+    private static ConnectRecorder attachAndTest(int tracepointBtfId) throws IOException {
+        ConnectRecorder r = attach(tracepointBtfId);
         try {
-            int tracepoint = Btf.withVmlinux(b -> b.find(Btf.KIND_TYPEDEF, TRACEPOINT_TYPE));
-            ConnectRecorder r = attach(tracepoint);
-            try {
-                r.selfTest();
-            } catch (IOException | RuntimeException e) {
-                r.close();
-                throw e;
-            }
-            return Optional.of(r);
+            r.selfTest();
+            return r;
         } catch (IOException | RuntimeException e) {
-            unavailableReason = e.getMessage();
-            LOG.log(Level.FINE, "connect recorder unavailable", e);
-            return Optional.empty();
+            r.close();
+            throw e;
         }
     }
 
@@ -205,34 +168,7 @@ public final class ConnectRecorder implements AutoCloseable {
         }
         int prog = -1;
         try {
-            long[] code = instructions(map);
-            MemorySegment insns = arena.allocate(8L * code.length, 8);
-            MemorySegment.copy(code, 0, insns, ValueLayout.JAVA_LONG, 0, code.length);
-            MemorySegment license = arena.allocateFrom("GPL"); // the socket cookie helper is GPL-only
-            attr.fill((byte) 0);
-            attr.set(ValueLayout.JAVA_INT, 0, BPF_PROG_TYPE_TRACING);
-            attr.set(ValueLayout.JAVA_INT, 4, code.length);
-            attr.set(ValueLayout.JAVA_LONG, 8, insns.address());
-            attr.set(ValueLayout.JAVA_LONG, 16, license.address());
-            MemorySegment.copy("nw_connects".getBytes(StandardCharsets.US_ASCII), 0, attr, ValueLayout.JAVA_BYTE, 48, 11);
-            attr.set(ValueLayout.JAVA_INT, 68, BPF_TRACE_RAW_TP);
-            attr.set(ValueLayout.JAVA_INT, 108, tracepointBtfId);
-            prog = Libc.bpf(st, BPF_PROG_LOAD, attr, ATTR_BYTES);
-            if (prog < 0) {
-                int errno = st.errno();
-                MemorySegment log = arena.allocate(64 * 1024);
-                attr.set(ValueLayout.JAVA_INT, 24, 1);
-                attr.set(ValueLayout.JAVA_INT, 28, (int) log.byteSize());
-                attr.set(ValueLayout.JAVA_LONG, 32, log.address());
-                int again = Libc.bpf(st, BPF_PROG_LOAD, attr, ATTR_BYTES);
-                if (again >= 0) {
-                    Libc.close(st, again);
-                }
-                String verifier = log.getString(0).strip();
-                String tail = verifier.substring(Math.max(0, verifier.length() - 600));
-                throw new ErrnoException("bpf(PROG_LOAD) of the connect recorder"
-                        + (tail.isEmpty() ? "" : " (verifier: " + tail.replace('\n', ' ') + ")"), errno);
-            }
+            prog = TracingProgram.load("nw_connects", instructions(map), BPF_TRACE_RAW_TP, tracepointBtfId);
             attr.fill((byte) 0);
             attr.set(ValueLayout.JAVA_INT, 8, prog); // name 0: a tp_btf program names its tracepoint by BTF id
             int link = Libc.bpf(st, BPF_RAW_TRACEPOINT_OPEN, attr, ATTR_BYTES);

@@ -37,12 +37,9 @@ public final class TaskSocketIterator implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TaskSocketIterator.class.getName());
 
     // bpf(2) commands and constants (include/uapi/linux/bpf.h)
-    private static final int BPF_PROG_LOAD = 5;
     private static final int BPF_LINK_CREATE = 28;
     private static final int BPF_ITER_CREATE = 33;
-    private static final int BPF_PROG_TYPE_TRACING = 26;
     private static final int BPF_TRACE_ITER = 28;
-    private static final int PROG_LOAD_ATTR_BYTES = 128;
     private static final int LINK_CREATE_ATTR_BYTES = 64;
     private static final int ITER_CREATE_ATTR_BYTES = 8;
     /** {@code union bpf_iter_link_info}: for task iterators {u32 tid; u32 pid; u32 pid_fd}. */
@@ -51,9 +48,8 @@ public final class TaskSocketIterator implements AutoCloseable {
     /** One-process links kept open for the next scan of the same pid ({@link PidLinkCache}): one fd each. */
     private static final int PID_LINKS = 8;
 
-    private static final Object SYSTEM_LOCK = new Object();
-    private static volatile Optional<TaskSocketIterator> system;
-    private static volatile String unavailableReason;
+    private static final TracingProgram.Shared<TaskSocketIterator> SYSTEM =
+            new TracingProgram.Shared<>("BPF task iterator", () -> open(TaskSocketProgramCache.system()));
 
     private final int programFd;
     /** Buffers and errno state per scanning thread, so a long machine-wide scan never blocks another thread's one-pid scan. */
@@ -90,67 +86,17 @@ public final class TaskSocketIterator implements AutoCloseable {
      * ({@link #unavailableReason()} says why). Set {@code NETWARDEN_NO_BPF=1} to use /proc only.
      */
     public static Optional<TaskSocketIterator> system() {
-        Optional<TaskSocketIterator> s = system;
-        if (s == null) {
-            synchronized (SYSTEM_LOCK) {
-                s = system;
-                if (s == null) {
-                    s = openSystem();
-                    system = s;
-                }
-            }
-        }
-        return s;
+        return SYSTEM.get();
     }
 
     /** For status output: "bpf" when {@link #system()} has an iterator, else "/proc (why)". */
     public static String describeSource() {
-        return system().isPresent() ? "bpf" : "/proc (" + unavailableReason + ")";
+        return system().isPresent() ? "bpf" : "/proc (" + SYSTEM.reason() + ")";
     }
 
     /** Why {@link #system()} is empty, or null when it is not (or was not asked yet). */
     public static String unavailableReason() {
-        return unavailableReason;
-    }
-
-    private static Optional<TaskSocketIterator> openSystem() {
-        if ("1".equals(System.getenv("NETWARDEN_NO_BPF"))) {
-            unavailableReason = "NETWARDEN_NO_BPF=1";
-            return Optional.empty();
-        }
-        if (Libc.geteuid() != 0) {
-            unavailableReason = "not root";
-            return Optional.empty();
-        }
-        if (!Files.isReadable(Btf.VMLINUX)) {
-            unavailableReason = "the kernel has no BTF (" + Btf.VMLINUX + ")";
-            return Optional.empty();
-        }
-        if (!inInitialPidNamespace()) {
-            // The program reports the kernel's pids, /proc here shows this namespace's: checked before
-            // loading anything, so a container pays nothing for the attempt.
-            unavailableReason = "not in the initial pid namespace";
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(open(TaskSocketProgramCache.system()));
-        } catch (IOException | RuntimeException e) {
-            unavailableReason = e.getMessage();
-            LOG.log(Level.FINE, "BPF task iterator unavailable, reading /proc instead", e);
-            return Optional.empty();
-        }
-    }
-
-    /** PROC_PID_INIT_INO (include/linux/proc_ns.h): the initial pid namespace's inode number. */
-    private static final String INITIAL_PID_NAMESPACE = "pid:[4026531836]";
-
-    /** True unless /proc/self/ns/pid names another namespace (unreadable: true, the self-test decides). */
-    static boolean inInitialPidNamespace() {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString().equals(INITIAL_PID_NAMESPACE);
-        } catch (IOException | RuntimeException e) {
-            return true;
-        }
+        return SYSTEM.reason();
     }
 
     /**
@@ -187,39 +133,9 @@ public final class TaskSocketIterator implements AutoCloseable {
 
     /** Loads the program; the verifier's complaint, if any, is in the exception. */
     public static TaskSocketIterator load(TaskSocketProgram program) throws ErrnoException {
-        Arena arena = Arena.ofAuto();
-        Libc.CallState state = new Libc.CallState(arena);
-        long[] code = program.instructions();
-        MemorySegment insns = arena.allocate(8L * code.length, 8);
-        MemorySegment.copy(code, 0, insns, ValueLayout.JAVA_LONG, 0, code.length);
-        MemorySegment license = arena.allocateFrom("GPL"); // bpf_seq_write is a GPL-only helper
-        MemorySegment attr = arena.allocate(PROG_LOAD_ATTR_BYTES, 8);
-        attr.set(ValueLayout.JAVA_INT, 0, BPF_PROG_TYPE_TRACING);
-        attr.set(ValueLayout.JAVA_INT, 4, code.length);
-        attr.set(ValueLayout.JAVA_LONG, 8, insns.address());
-        attr.set(ValueLayout.JAVA_LONG, 16, license.address());
-        MemorySegment.copy("nw_task_socks".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0,
-                attr, ValueLayout.JAVA_BYTE, 48, 13);
-        attr.set(ValueLayout.JAVA_INT, 68, BPF_TRACE_ITER);
-        attr.set(ValueLayout.JAVA_INT, 108, program.attachBtfId());
-        int fd = Libc.bpf(state, BPF_PROG_LOAD, attr, PROG_LOAD_ATTR_BYTES);
-        if (fd < 0) {
-            int errno = state.errno();
-            // Again with the verifier's log, only now: logging slows every load down.
-            MemorySegment log = arena.allocate(64 * 1024);
-            attr.set(ValueLayout.JAVA_INT, 24, 1);
-            attr.set(ValueLayout.JAVA_INT, 28, (int) log.byteSize());
-            attr.set(ValueLayout.JAVA_LONG, 32, log.address());
-            int again = Libc.bpf(state, BPF_PROG_LOAD, attr, PROG_LOAD_ATTR_BYTES);
-            if (again >= 0) {
-                Libc.close(state, again);
-            }
-            String verifier = log.getString(0).strip();
-            String tail = verifier.substring(Math.max(0, verifier.length() - 600));
-            throw new ErrnoException("bpf(PROG_LOAD) of the task_file iterator"
-                    + (tail.isEmpty() ? "" : " (verifier: " + tail.replace('\n', ' ') + ")"), errno);
-        }
-        return new TaskSocketIterator(fd);
+        // bpf_seq_write is a GPL-only helper
+        return new TaskSocketIterator(TracingProgram.load("nw_task_socks", program.instructions(), BPF_TRACE_ITER,
+                program.attachBtfId()));
     }
 
     /**

@@ -264,7 +264,7 @@ public final class FlowTracker {
             return null;
         }
         int pid = connecting.pidOf(s.cookie());
-        return pid > 0 ? owners.ownerByPid(pid) : null; // no owners lock for a socket nobody recorded
+        return pid > 0 ? owners.ownerByPid(pid, false) : null; // no owners lock for a socket nobody recorded; no hash wait on the listener's thread
     }
 
     /**
@@ -304,7 +304,7 @@ public final class FlowTracker {
             SocketEntry e = found.get();
             // The process that connected it, when recorded: no look for holders (fd scans) needed.
             int connectingPid = netid == Netid.TCP && e.state() == SocketState.SYN_SENT ? connecting.pidOf(e.cookie()) : 0;
-            Attribution connector = connectingPid > 0 ? owners.ownerByPid(connectingPid) : null;
+            Attribution connector = connectingPid > 0 ? owners.ownerByPid(connectingPid, true) : null;
             attribution = connector != null ? connector : owners.resolve(e.inode(), true);
             boolean sharedSocket = e.state() == SocketState.LISTEN
                     || (netid == Netid.UDP && e.remote().port() == 0);

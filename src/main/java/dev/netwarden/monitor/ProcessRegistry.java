@@ -213,23 +213,32 @@ public final class ProcessRegistry implements ProcessDirectory, ProcessEventList
 
     @Override
     public Optional<ProcessSnapshot> snapshot(int pid) {
+        return snapshot(pid, config.hashWait());
+    }
+
+    @Override
+    public Optional<ProcessSnapshot> snapshotWithoutWaiting(int pid) {
+        return snapshot(pid, Duration.ZERO);
+    }
+
+    private Optional<ProcessSnapshot> snapshot(int pid, Duration hashWait) {
         ProcStat now = table.readStat(pid);
         Tracked t = live.get(pid);
         if (now != null) {
             // Same start time: the same process. Same comm too: no exec or rename whose event this
             // thread may have raced (the connector thread may not have handled it yet).
             if (t != null && t.info.startTicks() == now.startTicks() && Objects.equals(t.info.comm(), now.comm())) {
-                return Optional.of(withCurrentExe(pid, t).snapshot(config.hashWait()));
+                return Optional.of(withCurrentExe(pid, t).snapshot(hashWait));
             }
             Tracked fresh = track(pid);
             if (fresh != null) {
-                return Optional.of(fresh.snapshot(config.hashWait()));
+                return Optional.of(fresh.snapshot(hashWait));
             }
         } else if (t != null) {
-            return Optional.of(t.snapshot(config.hashWait())); // exited; its exit event is on its way
+            return Optional.of(t.snapshot(hashWait)); // exited; its exit event is on its way
         }
         Tracked gone = exitedInGrace(pid);
-        return gone == null ? Optional.empty() : Optional.of(gone.snapshot(config.hashWait()));
+        return gone == null ? Optional.empty() : Optional.of(gone.snapshot(hashWait));
     }
 
     /** The snapshot of exactly the process (pid, startTicks), live or exited in grace; empty if not known. */

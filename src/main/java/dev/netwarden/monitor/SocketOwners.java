@@ -213,12 +213,15 @@ public final class SocketOwners implements ProcessEventListener {
      * The attribution of process {@code pid} (live, or exited within the registry's grace), or null when
      * it is not known: for a socket whose connecting process is known without looking for its holders
      * (a connect record). Cached as a sole holder's is, so a burst from one process reads /proc once.
+     *
+     * @param mayWait false on a thread that must not stall: an executable hash still being computed is
+     *                not waited for (the attribution then says it is pending)
      */
-    public synchronized Attribution ownerByPid(int pid) {
+    public synchronized Attribution ownerByPid(int pid, boolean mayWait) {
         if (pid <= 0) {
             return null;
         }
-        Attribution a = ownerOf(pid, nanoClock.getAsLong());
+        Attribution a = ownerOf(pid, nanoClock.getAsLong(), mayWait);
         if (a != null) {
             connectRecordHits++;
         }
@@ -259,6 +262,10 @@ public final class SocketOwners implements ProcessEventListener {
      * read; else read now (and cached). Null when the process is gone.
      */
     private Attribution ownerOf(int pid, long now) {
+        return ownerOf(pid, now, true);
+    }
+
+    private Attribution ownerOf(int pid, long now, boolean mayWait) {
         CachedOwner c = cachedOwner;
         if (c != null && c.pid() == pid && c.events() == cachedOwnerEvents && now - c.readNanos() <= OWNER_TTL_NANOS) {
             ownerCacheHits++;
@@ -266,7 +273,7 @@ public final class SocketOwners implements ProcessEventListener {
         }
         cachedOwnerPid = pid; // from here on, events for pid are counted
         long events = cachedOwnerEvents;
-        Optional<ProcessSnapshot> s = processes.snapshot(pid);
+        Optional<ProcessSnapshot> s = mayWait ? processes.snapshot(pid) : processes.snapshotWithoutWaiting(pid);
         if (s.isEmpty()) {
             cachedOwner = null;
             return null;

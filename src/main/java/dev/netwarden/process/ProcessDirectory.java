@@ -10,4 +10,13 @@ import java.util.Optional;
 @FunctionalInterface
 public interface ProcessDirectory {
     Optional<ProcessSnapshot> snapshot(int pid);
+
+    /**
+     * As {@link #snapshot(int)}, but an executable hash still being computed is not waited for (the
+     * snapshot's {@code hashError} says it is pending): for a thread that must not stall, such as the
+     * one reading destroy notifications.
+     */
+    default Optional<ProcessSnapshot> snapshotWithoutWaiting(int pid) {
+        return snapshot(pid);
+    }
 }

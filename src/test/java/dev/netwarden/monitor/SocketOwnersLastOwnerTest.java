@@ -57,6 +57,40 @@ class SocketOwnersLastOwnerTest {
     }
 
     @Test
+    void aConnectRecordsProcessIsReadWithoutAHolderSearchAndWaitsForItsHashOnlyWhenAllowed() {
+        process(700, 1, "/usr/bin/curl");
+        java.util.List<String> calls = new java.util.ArrayList<>();
+        SocketOwners owners = new SocketOwners(new SocketHolderIndex(proc, null, 1), new dev.netwarden.process.ProcessDirectory() {
+            @Override
+            public Optional<ProcessSnapshot> snapshot(int pid) {
+                calls.add("wait " + pid);
+                return read(pid);
+            }
+
+            @Override
+            public Optional<ProcessSnapshot> snapshotWithoutWaiting(int pid) {
+                calls.add("no-wait " + pid);
+                return read(pid);
+            }
+
+            private Optional<ProcessSnapshot> read(int pid) {
+                ProcessInfo i = processes.get(pid);
+                return i == null ? Optional.empty() : Optional.of(new ProcessSnapshot(i, null, "hash still being computed after 0 ms", List.of()));
+            }
+        }, 0, nanos::get);
+        owners.beginRound();
+        assertThat(owners.ownerByPid(700, false).process().info().exe()).isEqualTo("/usr/bin/curl");
+        assertThat(owners.ownerByPid(700, true).process().info().exe()).isEqualTo("/usr/bin/curl");
+        assertThat(calls).as("a pending hash is not cached: each answer asks again, the way it was allowed to")
+                .containsExactly("no-wait 700", "wait 700");
+        assertThat(owners.ownerByPid(701, true)).isNull();
+        assertThat(owners.ownerByPid(0, true)).isNull();
+        assertThat(owners.stats().connectRecordHits()).isEqualTo(2);
+        assertThat(owners.stats().fullRescans()).isZero();
+        assertThat(owners.stats().hotRescans()).isZero();
+    }
+
+    @Test
     void newSocketOfTheLastOwnerIsConfirmedInItsFdsAndItsSnapshotReused() throws Exception {
         process(100, 1, "/usr/bin/storm");
         socket(100, 3, 5001);

@@ -263,8 +263,7 @@ public final class FlowTracker {
         if (s.transport() != Transport.TCP || s.cookie() == 0) {
             return null;
         }
-        int pid = connecting.pidOf(s.cookie());
-        return pid > 0 ? owners.ownerByPid(pid, false) : null; // no owners lock for a socket nobody recorded; no hash wait on the listener's thread
+        return owners.ownerByPid(connecting.pidOf(s.cookie()), false); // the listener's thread never waits for a hash
     }
 
     /**
@@ -303,8 +302,8 @@ public final class FlowTracker {
         } else {
             SocketEntry e = found.get();
             // The process that connected it, when recorded: no look for holders (fd scans) needed.
-            int connectingPid = netid == Netid.TCP && e.state() == SocketState.SYN_SENT ? connecting.pidOf(e.cookie()) : 0;
-            Attribution connector = connectingPid > 0 ? owners.ownerByPid(connectingPid, true) : null;
+            Attribution connector = netid == Netid.TCP && e.state() == SocketState.SYN_SENT
+                    ? owners.ownerByPid(connecting.pidOf(e.cookie()), true) : null;
             attribution = connector != null ? connector : owners.resolve(e.inode(), true);
             boolean sharedSocket = e.state() == SocketState.LISTEN
                     || (netid == Netid.UDP && e.remote().port() == 0);

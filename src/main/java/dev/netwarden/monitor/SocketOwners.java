@@ -211,21 +211,23 @@ public final class SocketOwners implements ProcessEventListener {
 
     /**
      * The attribution of process {@code pid} (live, or exited within the registry's grace), or null when
-     * it is not known: for a socket whose connecting process is known without looking for its holders
+     * it is not known or {@code pid} is not positive (no record): for a socket whose connecting process is known without looking for its holders
      * (a connect record). Cached as a sole holder's is, so a burst from one process reads /proc once.
      *
      * @param mayWait false on a thread that must not stall: an executable hash still being computed is
      *                not waited for (the attribution then says it is pending)
      */
-    public synchronized Attribution ownerByPid(int pid, boolean mayWait) {
+    public Attribution ownerByPid(int pid, boolean mayWait) {
         if (pid <= 0) {
-            return null;
+            return null; // no record: answered without the lock, which a full rescan may hold for long
         }
-        Attribution a = ownerOf(pid, nanoClock.getAsLong(), mayWait);
-        if (a != null) {
-            connectRecordHits++;
+        synchronized (this) {
+            Attribution a = ownerOf(pid, nanoClock.getAsLong(), mayWait);
+            if (a != null) {
+                connectRecordHits++;
+            }
+            return a;
         }
-        return a;
     }
 
     /**

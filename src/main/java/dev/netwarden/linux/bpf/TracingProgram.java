@@ -25,7 +25,7 @@ final class TracingProgram {
     private static final int BPF_PROG_LOAD = 5;
     private static final int BPF_PROG_TYPE_TRACING = 26;
     /** The prefix of {@code union bpf_attr} that BPF_PROG_LOAD reads, up to attach_btf_id. */
-    static final int PROG_LOAD_ATTR_BYTES = 128;
+    private static final int PROG_LOAD_ATTR_BYTES = 128;
     /** PROC_PID_INIT_INO (include/linux/proc_ns.h): the initial pid namespace's inode number. */
     private static final String INITIAL_PID_NAMESPACE = "pid:[4026531836]";
 
